@@ -1,0 +1,16 @@
+export type * from './chat-message.js';
+export type * from './chat-request.js';
+export type * from './chat-response.js';
+export type * from './chat-model.js';
+export type * from './decision.js';
+export type * from './embedding.js';
+export type * from './finish-reason.js';
+export type * from './gateway-error-info.js';
+export type * from './live-stats.js';
+export type * from './model-profile.js';
+export type * from './request-profile.js';
+export type * from './routing-wishes.js';
+export type * from './usage.js';
+export { isContentPart, type StreamPart } from './stream-part.js';
+export { OUTCOME_CLASSES, type OutcomeClass } from './outcome-class.js';
+export { TASK_TYPES, isTaskType, type TaskType } from './task-type.js';
