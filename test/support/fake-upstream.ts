@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** What a fake upstream saw of one request. */
 export interface SeenRequest {
@@ -50,7 +50,7 @@ export interface FakeUpstream {
 export async function startFakeUpstream(handler: FakeHandler): Promise<FakeUpstream> {
   let current = handler;
   const requests: SeenRequest[] = [];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const server: Server = createServer((req, res) => {
     const parts: Buffer[] = [];
