@@ -16,6 +16,8 @@ export interface GatewayErrorOptions {
   upstreamStatus?: number;
   /** The deployment the error came from, where it came from one. */
   deploymentId?: string;
+  /** Overrides the table's `retryable` where one case of a code cannot help on retry (e.g. an exhausted quota behind a 429). */
+  retryable?: boolean;
 }
 
 /** Every error the gateway raises on purpose. Status, type and retryability come from ERROR_CODES. */
@@ -37,7 +39,7 @@ export class GatewayError extends Error {
     this.code = code;
     this.status = options.status ?? info.status;
     this.type = info.type;
-    this.retryable = info.retryable;
+    this.retryable = options.retryable ?? info.retryable;
     this.outcome = options.outcome ?? info.outcome;
     this.param = options.param;
     this.retryAfterMs = options.retryAfterMs;
