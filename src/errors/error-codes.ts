@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   circuit_open: { status: 503, type: 'server_error', retryable: true, outcome: 'overloaded', description: 'Every candidate deployment is cooling down behind an open circuit breaker.' },
   client_closed: { status: 499, type: 'invalid_request_error', retryable: false, outcome: 'network', description: 'The client went away before the answer was complete.' },
   internal: { status: 500, type: 'server_error', retryable: false, outcome: 'server_error', description: 'A bug in the gateway; the log has the details.' },
+  invalid_config: { status: 500, type: 'server_error', retryable: false, outcome: 'invalid_request', description: 'The configuration file is invalid; the message names the field and why.' },
   unavailable: { status: 503, type: 'server_error', retryable: true, outcome: 'server_error', description: 'A store or service the gateway needs is unavailable.' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { TASK_TYPES } from '../spec/task-type.js';
+
+const nonNegative = z.number().finite().nonnegative();
+const positiveInt = z.number().int().positive();
+const unit = z.number().min(0).max(1);
+
+const pricingSchema = z
+  .object({
+    inputPerMTok: nonNegative,
+    outputPerMTok: nonNegative,
+    cachedInputPerMTok: nonNegative,
+    cacheWritePerMTok: nonNegative,
+    batchDiscount: unit,
+  })
+  .partial()
+  .strict();
+
+const deadlinesSchema = z
+  .object({ connectMs: positiveInt, firstTokenMs: positiveInt, idleMs: positiveInt, totalMs: positiveInt })
+  .partial()
+  .strict();
+
+const qualitySchema = z
+  .object(Object.fromEntries([...TASK_TYPES, 'default'].map((task) => [task, unit])) as Record<string, typeof unit>)
+  .partial()
+  .strict();
+
+const providerSchema = z
+  .object({
+    /** Wire protocol or preset: openai, azure, anthropic, gemini, vllm, ollama, groq, together, mistral, deepseek, openrouter, openai-compatible, simulated. */
+    type: z.string().min(1),
+    baseUrl: z.url().optional(),
+    apiKey: z.string().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    /** Adapter-specific settings (e.g. Azure's api-version), validated by the adapter. */
+    settings: z.record(z.string(), z.unknown()).optional(),
+    /** Most sockets to this provider's origin. */
+    connections: positiveInt.optional(),
+  })
+  .strict();
+
+const deploymentSchema = z
+  .object({
+    /** `<name>/<model>`; what clients put in `model`. */
+    id: z.string().regex(/^[^\s/]+\/\S+$/, 'must look like "<provider>/<model>"'),
+    /** A key of `providers`, or a provider type used with its defaults. */
+    provider: z.string().min(1),
+    model: z.string().min(1),
+    pricing: pricingSchema.optional(),
+    contextWindow: positiveInt.optional(),
+    maxOutputTokens: positiveInt.optional(),
+    capabilities: z
+      .object({ tools: z.boolean(), vision: z.boolean(), json: z.boolean(), streaming: z.boolean(), embeddings: z.boolean() })
+      .partial()
+      .strict()
+      .optional(),
+    quality: qualitySchema.optional(),
+    latency: z.object({ ttftMs: nonNegative, outputTokensPerSecond: z.number().positive() }).partial().strict().optional(),
+    limits: z.object({ requestsPerMinute: positiveInt, tokensPerMinute: positiveInt, maxConcurrent: positiveInt }).partial().strict().optional(),
+    deadlines: deadlinesSchema.optional(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const policySchema = z
+  .object({
+    description: z.string().optional(),
+    weights: z.object({ cost: nonNegative, latency: nonNegative, quality: nonNegative, reliability: nonNegative }).partial().strict().optional(),
+    /** Restricts candidates to these deployment ids or aliases. */
+    deployments: z.array(z.string()).optional(),
+    /** An explicit fallback chain tried in this order after the ranked pick fails. */
+    fallback: z.array(z.string()).optional(),
+    maxAttempts: positiveInt.optional(),
+    retries: z.object({ max: z.number().int().min(0), baseMs: positiveInt, maxMs: positiveInt }).partial().strict().optional(),
+    hedging: z.object({ enabled: z.boolean(), delayMs: positiveInt.optional() }).strict().optional(),
+    mode: z.enum(['single', 'race', 'consensus']).optional(),
+    parallel: z
+      .object({ n: z.number().int().min(2), comparator: z.enum(['exact', 'normalized', 'majority']) })
+      .partial()
+      .strict()
+      .optional(),
+    /** Budget-aware routing: below `floor` remaining share, expensive models only for complex requests. */
+    budgetAware: z.object({ enabled: z.boolean(), floor: unit.optional(), cheapestOnlyBelow: unit.optional() }).strict().optional(),
+    contentFilterFallback: z.string().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(4000),
+        /** Largest accepted request body in bytes. */
+        maxBodyBytes: positiveInt.default(4 * 1024 * 1024),
+        /** Whole-request deadline unless the request sets a shorter one. */
+        requestTimeoutMs: positiveInt.default(600_000),
+      })
+      .strict()
+      .prefault({}),
+    providers: z.record(z.string(), providerSchema).default({}),
+    deployments: z.array(deploymentSchema).default([]),
+    /** Several deployments behind one name. */
+    aliases: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+    policies: z.record(z.string(), policySchema).default({}),
+    routing: z.object({ defaultPolicy: z.string().default('balanced') }).strict().prefault({}),
+    /** `auto`: serve the simulated models only when no real deployment is configured. */
+    simulated: z.enum(['auto', 'on', 'off']).default('auto'),
+    /** Add real deployments for provider API keys found in the environment. */
+    autoDetectProviders: z.boolean().default(true),
+    dataDir: z.string().default('./.switchyard'),
+    keys: z.object({ enabled: z.boolean().default(false) }).strict().prefault({}),
+    logging: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+        /** Log prompt and completion text (redacted for obvious secrets). Off by default. */
+        logPrompts: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type GatewayConfig = z.infer<typeof configSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type DeploymentConfig = z.infer<typeof deploymentSchema>;
+export type PolicyConfig = z.infer<typeof policySchema>;
