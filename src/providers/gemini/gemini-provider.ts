@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { GatewayError } from '../../errors/gateway-error.js';
+import type { ProviderFactory, ProviderFactoryOptions } from '../provider-factory.js';
+import { GeminiChatModel } from './gemini-chat-model.js';
+
+const settingsSchema = z.strictObject({
+  /** Gemini `safetySettings`, e.g. `[{category: HARM_CATEGORY_HARASSMENT, threshold: BLOCK_ONLY_HIGH}]`. */
+  safetySettings: z.array(z.strictObject({ category: z.string(), threshold: z.string() })).optional(),
+  /** Ask for thought summaries; they come back as `reasoning`. */
+  includeThoughts: z.boolean().optional(),
+  /** Replay tool calls with Google's placeholder thought signature; default: on for Gemini 3 and later. */
+  placeholderThoughtSignatures: z.boolean().optional(),
+});
+
+/** Gemini 3 and later reject replayed function calls without a thought signature. */
+function needsThoughtSignatures(model: string): boolean {
+  const match = /^(?:models\/)?gemini-(\d+)/.exec(model);
+  return match?.[1] !== undefined && Number(match[1]) >= 3;
+}
+
+export const geminiProvider: ProviderFactory = {
+  name: 'gemini',
+  create(options: ProviderFactoryOptions): GeminiChatModel {
+    const parsed = settingsSchema.safeParse(options.settings ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue?.path.join('.') ?? '';
+      throw new GatewayError('invalid_request', `${options.deploymentId}: settings${path ? `.${path}` : ''}: ${issue?.message ?? 'invalid'}.`);
+    }
+    const settings = parsed.data;
+    return new GeminiChatModel({
+      deploymentId: options.deploymentId,
+      model: options.model,
+      pools: options.pools,
+      ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+      ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+      ...(options.headers !== undefined ? { headers: options.headers } : {}),
+      ...(settings.safetySettings !== undefined ? { safetySettings: settings.safetySettings } : {}),
+      ...(settings.includeThoughts !== undefined ? { includeThoughts: settings.includeThoughts } : {}),
+      placeholderThoughtSignatures: settings.placeholderThoughtSignatures ?? needsThoughtSignatures(options.model),
+    });
+  },
+};
