@@ -1,0 +1,127 @@
+import type { CallOptions, ChatModel } from '../../spec/chat-model.js';
+import type { ChatRequest } from '../../spec/chat-request.js';
+import type { ChatResponse } from '../../spec/chat-response.js';
+import type { EmbeddingRequest, EmbeddingResponse } from '../../spec/embedding.js';
+import type { StreamPart } from '../../spec/stream-part.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+import { parseSse } from '../../http/sse-parser.js';
+import { parseUpstreamJson } from '../../http/safe-json.js';
+import { sendUpstream, type UpstreamResponse } from '../../http/upstream-request.js';
+import type { UpstreamPools } from '../../http/upstream-pools.js';
+import type { ZodType } from 'zod';
+import { convertToOpenAIRequest } from './convert-to-openai-request.js';
+import { mapOpenAIEmbedding } from './map-openai-embedding.js';
+import { mapOpenAIError, mapOpenAIErrorObject, readOpenAIErrorObject, type OpenAIErrorContext } from './map-openai-error.js';
+import { mapOpenAIResponse } from './map-openai-response.js';
+import { mapOpenAIStream } from './map-openai-stream.js';
+import type { OpenAICompatibleConfig } from './openai-compatible-config.js';
+import { openAIEndpointUrl } from './openai-endpoint-url.js';
+import { openAIChatResponseSchema, openAIEmbeddingResponseSchema } from './openai-wire.js';
+
+/**
+ * The one adapter for OpenAI's Chat Completions wire format. OpenAI, Azure, vLLM, Ollama, Groq,
+ * Together, Mistral, DeepSeek, OpenRouter and any other compatible server are configurations of
+ * it (base URL, auth style, path layout, quirks), never subclasses or copies.
+ */
+export class OpenAICompatibleChatModel implements ChatModel {
+  readonly deploymentId: string;
+  readonly provider = 'openai';
+  private readonly chatUrl: string;
+  private readonly embeddingsUrl: string;
+  private readonly headers: Record<string, string>;
+  private readonly errorContext: OpenAIErrorContext;
+
+  constructor(
+    private readonly config: OpenAICompatibleConfig,
+    private readonly pools: UpstreamPools,
+  ) {
+    this.deploymentId = config.deploymentId;
+    this.chatUrl = openAIEndpointUrl(config.baseUrl, config.path, 'chat/completions');
+    this.embeddingsUrl = openAIEndpointUrl(config.baseUrl, config.path, 'embeddings');
+    this.headers = { 'content-type': 'application/json', ...config.headers, ...authHeader(config) };
+    this.errorContext = { deploymentId: config.deploymentId, ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}) };
+  }
+
+  async complete(request: ChatRequest, options: CallOptions): Promise<ChatResponse> {
+    const body = convertToOpenAIRequest(request, { model: this.config.model, stream: false, quirks: this.config.quirks });
+    const response = await this.send(this.chatUrl, body, options, 'application/json');
+    const json = await this.readJson(response, 'chat completion');
+    return mapOpenAIResponse(this.validate(json, openAIChatResponseSchema, 'chat completion'), this.config.model);
+  }
+
+  async *stream(request: ChatRequest, options: CallOptions): AsyncGenerator<StreamPart> {
+    const body = convertToOpenAIRequest(request, { model: this.config.model, stream: true, quirks: this.config.quirks });
+    const response = await this.send(this.chatUrl, body, options, 'text/event-stream');
+    if (response.status < 200 || response.status >= 300) {
+      throw mapOpenAIError(response.status, response.headers, await response.text(), this.errorContext);
+    }
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (contentType.includes('application/json')) {
+      // Some servers answer a stream request with a plain JSON error (or ignore `stream`).
+      const json = parseUpstreamJson(await response.text(), `${this.deploymentId}: stream response`);
+      const error = readOpenAIErrorObject(json);
+      if (error !== undefined) throw mapOpenAIErrorObject(error, {}, this.errorContext);
+      throw new GatewayError('upstream_bad_response', `${this.deploymentId}: expected an event stream, got JSON.`, { deploymentId: this.deploymentId });
+    }
+    try {
+      yield* mapOpenAIStream(parseSse(response.chunks()), { ...this.errorContext, model: this.config.model });
+    } finally {
+      response.cancel();
+    }
+  }
+
+  async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
+    const body: Record<string, unknown> = { model: this.config.model, input: request.input };
+    if (request.encodingFormat !== undefined) body.encoding_format = request.encodingFormat;
+    if (request.dimensions !== undefined) body.dimensions = request.dimensions;
+    if (request.user !== undefined) body.user = request.user;
+    const response = await this.send(this.embeddingsUrl, body, options, 'application/json');
+    const json = await this.readJson(response, 'embeddings');
+    return mapOpenAIEmbedding(this.validate(json, openAIEmbeddingResponseSchema, 'embeddings'), this.config.model);
+  }
+
+  private send(url: string, body: Record<string, unknown>, options: CallOptions, accept: string): Promise<UpstreamResponse> {
+    return sendUpstream(this.pools, {
+      url,
+      method: 'POST',
+      headers: { ...this.headers, accept, ...options.headers },
+      body: JSON.stringify(body),
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      ...(options.deadlines !== undefined ? { deadlines: options.deadlines } : {}),
+      deploymentId: this.deploymentId,
+    });
+  }
+
+  private async readJson(response: UpstreamResponse, what: string): Promise<unknown> {
+    const text = await response.text();
+    if (response.status < 200 || response.status >= 300) throw mapOpenAIError(response.status, response.headers, text, this.errorContext);
+    const json = parseUpstreamJson(text, `${this.deploymentId}: ${what}`);
+    // A few servers answer 200 with an error body.
+    const embedded = typeof json === 'object' && json !== null && 'error' in json ? readOpenAIErrorObject(json) : undefined;
+    if (embedded !== undefined) throw mapOpenAIErrorObject(embedded, {}, this.errorContext);
+    return json;
+  }
+
+  private validate<T>(json: unknown, schema: ZodType<T>, what: string): T {
+    const parsed = schema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const where = issue !== undefined && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new GatewayError('upstream_bad_response', `${this.deploymentId}: unexpected ${what} body${where}: ${issue?.message ?? 'invalid'}`, {
+      deploymentId: this.deploymentId,
+      cause: parsed.error,
+    });
+  }
+}
+
+function authHeader(config: OpenAICompatibleConfig): Record<string, string> {
+  if (config.apiKey === undefined || config.apiKey === '') return {};
+  switch (config.authStyle) {
+    case 'bearer':
+      return { authorization: `Bearer ${config.apiKey}` };
+    case 'api-key':
+      return { 'api-key': config.apiKey };
+    case 'none':
+      return {};
+  }
+}
