@@ -1,0 +1,12 @@
+export type { AlertStateStore } from './alert-state-store.js';
+export { BUDGET_PERIODS, BUDGET_SCOPES, GLOBAL_SCOPE_ID, budgetId, type BudgetPeriod, type BudgetRecord, type BudgetScope } from './budget-record.js';
+export type { BudgetStore } from './budget-store.js';
+export type { KeyListFilter, KeyRateLimits, KeyRecord } from './key-record.js';
+export type { KeyStore } from './key-store.js';
+export type { LedgerEntry, LedgerEntryKind } from './ledger-entry.js';
+export { SPEND_GROUP_BYS, type LedgerListQuery, type LedgerStore, type ScopeSpend, type SpendGroupBy, type SpendReportQuery, type SpendRow } from './ledger-store.js';
+export { MemoryStore } from './memory-store.js';
+export { DEFAULT_DATA_DIR, SQLITE_FILENAME, SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { SQLITE_MIGRATIONS, applySqliteMigrations, type SqliteMigration } from './sqlite-migrations.js';
+export type { Store } from './store.js';
+export { NANOS_PER_USD, nanosToUsd, usdToNanos, usdToNanosCeil } from './usd-nanos.js';

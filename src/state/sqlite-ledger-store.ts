@@ -1,0 +1,205 @@
+import type { Database, Statement, Transaction } from 'better-sqlite3';
+import type { OutcomeClass } from '../spec/outcome-class.js';
+import { GLOBAL_SCOPE_ID, type BudgetScope } from './budget-record.js';
+import type { LedgerEntry, LedgerEntryKind } from './ledger-entry.js';
+import type { LedgerListQuery, LedgerStore, ScopeSpend, SpendGroupBy, SpendReportQuery, SpendRow } from './ledger-store.js';
+import { sortSpendRows } from './sort-spend-rows.js';
+import { DAY_MS, HOUR_MS, epochDay, timeBucketLabel } from './spend-group-label.js';
+import { nanosToUsd, usdToNanos } from './usd-nanos.js';
+
+interface LedgerRow {
+  id: string;
+  kind: LedgerEntryKind;
+  request_id: string;
+  attempt: number | null;
+  key_id: string | null;
+  team: string | null;
+  deployment_id: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  cost_usd: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  outcome: OutcomeClass;
+  error_code: string | null;
+  decision_id: string | null;
+  cache_hit: number;
+  streamed: number;
+  started_at: number;
+  ended_at: number;
+}
+
+interface ReportRow {
+  bucket: string | number | null;
+  nanos: number;
+  count: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+}
+
+interface ReportParams {
+  kind: LedgerEntryKind;
+  from: number;
+  to: number;
+  keyId: string | null;
+  team: string | null;
+}
+
+interface ListParams {
+  requestId: string | null;
+  from: number | null;
+  to: number | null;
+  limit: number;
+}
+
+function toEntry(row: LedgerRow): LedgerEntry {
+  const entry: LedgerEntry = {
+    id: row.id,
+    kind: row.kind,
+    requestId: row.request_id,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cachedInputTokens: row.cached_input_tokens,
+    costUsd: row.cost_usd,
+    latencyMs: row.latency_ms,
+    outcome: row.outcome,
+    cacheHit: row.cache_hit === 1,
+    streamed: row.streamed === 1,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+  if (row.attempt !== null) entry.attempt = row.attempt;
+  if (row.key_id !== null) entry.keyId = row.key_id;
+  if (row.team !== null) entry.team = row.team;
+  if (row.deployment_id !== null) entry.deploymentId = row.deployment_id;
+  if (row.ttft_ms !== null) entry.ttftMs = row.ttft_ms;
+  if (row.error_code !== null) entry.errorCode = row.error_code;
+  if (row.decision_id !== null) entry.decisionId = row.decision_id;
+  return entry;
+}
+
+/** SQL expression for each grouping; time buckets come back as bucket numbers and get labelled here. */
+const GROUP_EXPRESSIONS: Record<SpendGroupBy, string> = {
+  key: 'key_id',
+  team: 'team',
+  deployment: 'deployment_id',
+  day: `started_at / ${DAY_MS}`,
+  hour: `started_at / ${HOUR_MS}`,
+};
+
+export class SqliteLedgerStore implements LedgerStore {
+  private readonly insertEntry: Statement;
+  private readonly addDaily: Statement<[BudgetScope, string, number, number]>;
+  private readonly appendAll: Transaction<(entries: readonly LedgerEntry[]) => void>;
+  private readonly spendSince: Statement<[number], { scope: BudgetScope; scope_id: string; nanos: number }>;
+  private readonly reports: Record<SpendGroupBy, Statement<[ReportParams], ReportRow>>;
+  private readonly list: Statement<[ListParams], LedgerRow>;
+  private readonly count: Statement<[], { n: number }>;
+
+  constructor(db: Database) {
+    this.insertEntry = db.prepare(`INSERT OR IGNORE INTO ledger
+      (id, kind, request_id, attempt, key_id, team, deployment_id, input_tokens, output_tokens, cached_input_tokens,
+       cost_usd, cost_nanos, latency_ms, ttft_ms, outcome, error_code, decision_id, cache_hit, streamed, started_at, ended_at)
+      VALUES (@id, @kind, @requestId, @attempt, @keyId, @team, @deploymentId, @inputTokens, @outputTokens, @cachedInputTokens,
+       @costUsd, @costNanos, @latencyMs, @ttftMs, @outcome, @errorCode, @decisionId, @cacheHit, @streamed, @startedAt, @endedAt)`);
+    this.addDaily = db.prepare(`INSERT INTO spend_daily (scope, scope_id, day, cost_nanos, requests) VALUES (?, ?, ?, ?, 1)
+      ON CONFLICT (scope, scope_id, day) DO UPDATE SET cost_nanos = cost_nanos + excluded.cost_nanos, requests = requests + 1`);
+    this.appendAll = db.transaction((entries: readonly LedgerEntry[]) => {
+      for (const entry of entries) this.appendOne(entry);
+    });
+    this.spendSince = db.prepare(`SELECT scope, scope_id, SUM(cost_nanos) AS nanos FROM spend_daily
+      WHERE day >= ? GROUP BY scope, scope_id`);
+    const report = (groupBy: SpendGroupBy) =>
+      db.prepare<[ReportParams], ReportRow>(`SELECT ${GROUP_EXPRESSIONS[groupBy]} AS bucket,
+        SUM(cost_nanos) AS nanos, COUNT(*) AS count, SUM(input_tokens) AS input_tokens,
+        SUM(output_tokens) AS output_tokens, SUM(cached_input_tokens) AS cached_input_tokens
+        FROM ledger WHERE kind = @kind AND started_at >= @from AND started_at < @to
+          AND (@keyId IS NULL OR key_id = @keyId) AND (@team IS NULL OR team = @team)
+        GROUP BY bucket`);
+    this.reports = { key: report('key'), team: report('team'), deployment: report('deployment'), day: report('day'), hour: report('hour') };
+    // Newest-first when limited (the last rows), oldest-first otherwise; -1 means no limit.
+    this.list = db.prepare(`SELECT * FROM ledger
+      WHERE (@requestId IS NULL OR request_id = @requestId) AND (@from IS NULL OR started_at >= @from) AND (@to IS NULL OR started_at < @to)
+      ORDER BY CASE WHEN @limit < 0 THEN started_at ELSE -started_at END, CASE WHEN @limit < 0 THEN rowid ELSE -rowid END
+      LIMIT @limit`);
+    this.count = db.prepare('SELECT COUNT(*) AS n FROM ledger');
+  }
+
+  async appendEntries(entries: readonly LedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    // IMMEDIATE takes the write lock up front, so a second process cannot make the batch fail half-way.
+    this.appendAll.immediate(entries);
+  }
+
+  async spendByScope(fromMs: number): Promise<ScopeSpend[]> {
+    return this.spendSince
+      .all(epochDay(fromMs))
+      .map((row) => ({ scope: row.scope, scopeId: row.scope_id, costUsd: nanosToUsd(row.nanos) }));
+  }
+
+  async spendReport(query: SpendReportQuery): Promise<SpendRow[]> {
+    const kind: LedgerEntryKind = query.groupBy === 'deployment' ? 'attempt' : 'request';
+    const rows = this.reports[query.groupBy]
+      .all({ kind, from: query.from, to: query.to, keyId: query.keyId ?? null, team: query.team ?? null })
+      .map((row) => ({
+        group: this.label(query.groupBy, row.bucket),
+        costUsd: nanosToUsd(row.nanos),
+        count: row.count,
+        inputTokens: row.input_tokens,
+        outputTokens: row.output_tokens,
+        cachedInputTokens: row.cached_input_tokens,
+      }));
+    return sortSpendRows(query.groupBy, rows);
+  }
+
+  async listEntries(query: LedgerListQuery = {}): Promise<LedgerEntry[]> {
+    return this.list
+      .all({ requestId: query.requestId ?? null, from: query.from ?? null, to: query.to ?? null, limit: query.limit ?? -1 })
+      .map(toEntry);
+  }
+
+  async countEntries(): Promise<number> {
+    return this.count.get()?.n ?? 0;
+  }
+
+  private appendOne(entry: LedgerEntry): void {
+    const costNanos = usdToNanos(entry.costUsd);
+    const inserted = this.insertEntry.run({
+      id: entry.id,
+      kind: entry.kind,
+      requestId: entry.requestId,
+      attempt: entry.attempt ?? null,
+      keyId: entry.keyId ?? null,
+      team: entry.team ?? null,
+      deploymentId: entry.deploymentId ?? null,
+      inputTokens: entry.inputTokens,
+      outputTokens: entry.outputTokens,
+      cachedInputTokens: entry.cachedInputTokens,
+      costUsd: entry.costUsd,
+      costNanos,
+      latencyMs: entry.latencyMs,
+      ttftMs: entry.ttftMs ?? null,
+      outcome: entry.outcome,
+      errorCode: entry.errorCode ?? null,
+      decisionId: entry.decisionId ?? null,
+      cacheHit: entry.cacheHit ? 1 : 0,
+      streamed: entry.streamed ? 1 : 0,
+      startedAt: entry.startedAt,
+      endedAt: entry.endedAt,
+    });
+    if (inserted.changes === 0 || entry.kind !== 'request') return;
+    const day = epochDay(entry.startedAt);
+    this.addDaily.run('global', GLOBAL_SCOPE_ID, day, costNanos);
+    if (entry.keyId !== undefined) this.addDaily.run('key', entry.keyId, day, costNanos);
+    if (entry.team !== undefined) this.addDaily.run('team', entry.team, day, costNanos);
+  }
+
+  private label(groupBy: SpendGroupBy, bucket: string | number | null): string | null {
+    if (bucket === null) return null;
+    if (groupBy === 'day') return timeBucketLabel('day', Number(bucket) * DAY_MS);
+    if (groupBy === 'hour') return timeBucketLabel('hour', Number(bucket) * HOUR_MS);
+    return String(bucket);
+  }
+}
