@@ -1,0 +1,86 @@
+import type { ChatRequest, RequestProfile } from '../spec/index.js';
+import { approximateChatTokens } from './approximate-chat-tokens.js';
+import { estimateDifficulty, type DifficultySignals } from './estimate-difficulty.js';
+import { estimateOutputTokens } from './estimate-output-tokens.js';
+import { readConversation } from './read-conversation.js';
+import type { TaskClassifier } from './task-classifier.js';
+
+export interface AnalyzeRequestDeps {
+  /** Counts the request's prompt tokens; defaults to a 4-characters-per-token approximation. */
+  countTokens?: (request: ChatRequest) => number;
+  /** Predicts the task when the caller did not name one. */
+  classifier?: TaskClassifier;
+}
+
+/** The profile plus what went into it, for explanations and tests. */
+export interface RequestAnalysis {
+  profile: RequestProfile;
+  difficultySignals: DifficultySignals;
+}
+
+/** Without a classifier (and no task from the caller) we assume conversation, with no confidence. */
+const UNKNOWN_TASK_CONFIDENCE = 0;
+
+/**
+ * Profiles a request once, before routing: tokens in, tokens expected out, capabilities it
+ * needs, its task and how hard it looks. Pure apart from the injected counter and classifier.
+ */
+export function analyzeRequest(request: ChatRequest, deps: AnalyzeRequestDeps = {}): RequestProfile {
+  return analyzeRequestInDetail(request, deps).profile;
+}
+
+export function analyzeRequestInDetail(request: ChatRequest, deps: AnalyzeRequestDeps = {}): RequestAnalysis {
+  const conversation = readConversation(request);
+  const inputTokens = (deps.countTokens ?? approximateChatTokens)(request);
+  // The system prompt often says what the job is ("You are a translator"); the last user turn
+  // says what is asked now. Earlier turns would mostly blur the signal.
+  const classifiedText = conversation.systemText
+    ? `${conversation.systemText}\n${conversation.lastUserText}`
+    : conversation.lastUserText;
+
+  let task: RequestProfile['task'];
+  let taskConfidence: number;
+  let taskSource: RequestProfile['taskSource'];
+  const callerTask = request.routing?.task;
+  if (callerTask !== undefined) {
+    task = callerTask;
+    taskConfidence = 1;
+    taskSource = 'caller';
+  } else if (deps.classifier) {
+    const prediction = deps.classifier.classify(classifiedText);
+    task = prediction.task;
+    taskConfidence = prediction.confidence;
+    taskSource = 'classifier';
+  } else {
+    task = 'chat';
+    taskConfidence = UNKNOWN_TASK_CONFIDENCE;
+    taskSource = 'classifier';
+  }
+
+  const { difficulty, signals } = estimateDifficulty({
+    text: classifiedText,
+    task,
+    inputTokens,
+    taskConfidence,
+    priorAssistantTurns: conversation.assistantTurns,
+  });
+  const maxOutputTokens = request.maxOutputTokens;
+  const expectedOutputTokens = maxOutputTokens ?? estimateOutputTokens(task, inputTokens, difficulty);
+  const json = request.responseFormat !== undefined && request.responseFormat.type !== 'text';
+  const profile: RequestProfile = {
+    task,
+    taskConfidence: Math.round(taskConfidence * 1000) / 1000,
+    taskSource,
+    difficulty,
+    inputTokens,
+    expectedOutputTokens,
+    needs: {
+      tools: (request.tools?.length ?? 0) > 0 && request.toolChoice !== 'none',
+      vision: conversation.imageParts > 0,
+      json,
+      streaming: request.stream === true,
+    },
+  };
+  if (maxOutputTokens !== undefined) profile.maxOutputTokens = maxOutputTokens;
+  return { profile, difficultySignals: signals };
+}

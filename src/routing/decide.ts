@@ -1,0 +1,157 @@
+import type { ChatRequest, Decision, ExcludedCandidate, LiveStats, ModelProfile, RequestProfile } from '../spec/index.js';
+import { analyzeRequest, type AnalyzeRequestDeps } from './analyze-request.js';
+import { checkHardConstraints } from './check-hard-constraints.js';
+import { listPriceCostEstimator, type CostEstimator } from './cost-estimator.js';
+import { effectiveWeights } from './effective-weights.js';
+import { estimateLatency } from './estimate-latency.js';
+import { estimateReliability } from './estimate-reliability.js';
+import { formatUsd } from './format-usd.js';
+import type { Policy } from './policy.js';
+import { profileQualityEstimator, type QualityEstimator } from './quality-estimator.js';
+import { scoreCandidates, type CandidateEstimates } from './score-candidates.js';
+
+export interface DecideInput {
+  request: ChatRequest;
+  /** Computed with `analyzeRequest` (and `deps`) when absent. */
+  profile?: RequestProfile;
+  candidates: readonly ModelProfile[];
+  stats: ReadonlyMap<string, LiveStats>;
+  policy: Policy;
+  /** What the client asked for (`auto`, `router/best`, an alias). */
+  requested: string;
+  id?: string;
+  /** The caller's budget, when accounting knows it; a budget-aware policy reacts to it. */
+  budget?: { remainingUsd?: number; remainingFraction?: number };
+  deps?: DecideDeps;
+}
+
+export interface DecideDeps extends AnalyzeRequestDeps {
+  cost?: CostEstimator;
+  quality?: QualityEstimator;
+  /** Decision ids; defaults to a random UUID. */
+  newId?: () => string;
+  /** Microsecond clock for `elapsedUs`; defaults to `performance.now`. */
+  nowUs?: () => number;
+}
+
+/**
+ * Ranks the candidate deployments for one request. Pure: no I/O, no clock except the optional
+ * one for `elapsedUs`. Hard constraints exclude candidates with a reason each; the rest are
+ * scored on cost, latency, quality and reliability and ranked best first. An empty
+ * `candidates` list in the result means nothing can serve the request; `excluded` says why.
+ */
+export function decide(input: DecideInput): Decision {
+  const deps = input.deps ?? {};
+  const nowUs = deps.nowUs ?? defaultNowUs;
+  const started = nowUs();
+  const profile = input.profile ?? analyzeRequest(input.request, deps);
+  const cost = deps.cost ?? listPriceCostEstimator;
+  const quality = deps.quality ?? profileQualityEstimator;
+  const wishes = input.request.routing;
+
+  const excluded: ExcludedCandidate[] = [];
+  const eligible: CandidateEstimates[] = [];
+  for (const candidate of input.candidates) {
+    const stats = input.stats.get(candidate.id);
+    const outputTokens = Math.min(profile.expectedOutputTokens, candidate.maxOutputTokens);
+    const estimatedCostUsd = cost.estimateRequestCostUsd(candidate, profile.inputTokens, outputTokens);
+    const latency = estimateLatency(candidate, stats, { ...profile, expectedOutputTokens: outputTokens });
+    const exclusion = checkHardConstraints(candidate, {
+      request: profile,
+      wishes,
+      policy: input.policy.constraints,
+      stats,
+      estimatedCostUsd,
+      estimatedLatencyMs: latency.totalMs,
+      budgetRemainingUsd: input.budget?.remainingUsd,
+    });
+    if (exclusion) {
+      excluded.push(exclusion);
+      continue;
+    }
+    const worstOutput = Math.max(
+      0,
+      Math.min(profile.maxOutputTokens ?? candidate.maxOutputTokens, candidate.contextWindow - profile.inputTokens),
+    );
+    const expected = quality.estimate({ profile: candidate, request: profile });
+    const reliability = estimateReliability(stats);
+    // Failed attempts are retried elsewhere, so a flaky deployment's time to a good answer
+    // stretches by the expected number of tries.
+    const latencyMs = latency.totalMs / Math.max(0.05, reliability.value);
+    eligible.push({
+      deploymentId: candidate.id,
+      estimatedCostUsd,
+      maxCostUsd: cost.maxRequestCostUsd(candidate, profile.inputTokens, worstOutput),
+      estimatedLatencyMs: latencyMs,
+      expectedQuality: expected.quality,
+      reliability: reliability.value,
+      reasons: [
+        `cost ~$${formatUsd(estimatedCostUsd)} for ${profile.inputTokens} in + ${outputTokens} out tokens`,
+        `latency ~${Math.round(latencyMs)} ms (TTFT ${Math.round(latency.ttftMs)} ms ${latency.basis}, retries included)`,
+        `quality ${expected.quality.toFixed(2)} from ${expected.basis}, difficulty ${profile.difficulty.toFixed(2)}`,
+        `reliability ${(reliability.value * 100).toFixed(1)}% (${reliability.detail})`,
+      ],
+    });
+  }
+
+  const weighting = effectiveWeights({
+    policy: input.policy,
+    priorities: wishes?.priorities,
+    difficulty: profile.difficulty,
+    budgetRemainingFraction: input.budget?.remainingFraction,
+  });
+  const candidates = scoreCandidates(eligible, weighting.weights);
+
+  const reasons: string[] = [
+    `task ${profile.task} (${profile.taskSource}${profile.taskSource === 'classifier' ? `, confidence ${profile.taskConfidence.toFixed(2)}` : ''}), difficulty ${profile.difficulty.toFixed(2)}`,
+    `policy ${input.policy.name}: weights ${describeWeights(weighting.weights)}`,
+    ...weighting.reasons,
+  ];
+  const best = candidates[0];
+  if (best) {
+    reasons.push(`${best.deploymentId} ranks first: ${strongestParts(best.parts)}`);
+  } else {
+    reasons.push(
+      input.candidates.length === 0
+        ? 'no deployments to choose from'
+        : `no deployment can serve the request: ${summarizeExclusions(excluded)}`,
+    );
+  }
+  if (excluded.length > 0 && best) reasons.push(`excluded ${excluded.length}: ${summarizeExclusions(excluded)}`);
+
+  return {
+    id: input.id ?? (deps.newId ?? defaultNewId)(),
+    requested: input.requested,
+    policy: input.policy.name,
+    profile,
+    candidates,
+    excluded,
+    reasons,
+    elapsedUs: Math.max(0, Math.round(nowUs() - started)),
+  };
+}
+
+function defaultNowUs(): number {
+  return performance.now() * 1000;
+}
+
+function defaultNewId(): string {
+  return crypto.randomUUID();
+}
+
+function describeWeights(w: { cost: number; latency: number; quality: number; reliability: number }): string {
+  return `cost ${w.cost.toFixed(2)}, latency ${w.latency.toFixed(2)}, quality ${w.quality.toFixed(2)}, reliability ${w.reliability.toFixed(2)}`;
+}
+
+function strongestParts(parts: Decision['candidates'][number]['parts']): string {
+  const keys = ['cost', 'latency', 'quality', 'reliability'] as const;
+  const contributions = keys
+    .map((k) => ({ k, v: parts[k] * parts.weights[k] }))
+    .sort((a, b) => b.v - a.v)
+    .slice(0, 2);
+  return contributions.map((c) => `${c.k} ${parts[c.k].toFixed(2)}`).join(', ');
+}
+
+function summarizeExclusions(excluded: readonly ExcludedCandidate[]): string {
+  return excluded.map((e) => `${e.deploymentId} (${e.reason})`).join(', ');
+}

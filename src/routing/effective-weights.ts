@@ -1,0 +1,68 @@
+import type { RoutingWishes, ScoreParts } from '../spec/index.js';
+import type { Policy } from './policy.js';
+
+type Weights = ScoreParts['weights'];
+
+/** Below this share of budget left, a budget-aware policy starts shifting weight to cost. */
+const LOW_BUDGET_FRACTION = 0.25;
+
+export interface EffectiveWeights {
+  weights: Weights;
+  reasons: string[];
+}
+
+/**
+ * The weights one decision uses, summing to 1. Starts from the policy's weights; the caller's
+ * priorities (cost, latency, quality, as ratios) then replace the policy's split of the
+ * non-reliability share, keys the caller left out counting as 0; difficulty scales the quality
+ * weight by the policy's `difficultyBoost`; a budget-aware policy raises the cost weight as the
+ * remaining budget falls below a quarter.
+ */
+export function effectiveWeights(input: {
+  policy: Policy;
+  priorities: RoutingWishes['priorities'];
+  difficulty: number;
+  budgetRemainingFraction?: number;
+}): EffectiveWeights {
+  const reasons: string[] = [];
+  const w: Weights = normalize({ ...input.policy.weights });
+  const p = input.priorities;
+  if (p && (p.cost ?? 0) + (p.latency ?? 0) + (p.quality ?? 0) > 0) {
+    const share = w.cost + w.latency + w.quality;
+    const sum = (p.cost ?? 0) + (p.latency ?? 0) + (p.quality ?? 0);
+    w.cost = (share * Math.max(0, p.cost ?? 0)) / sum;
+    w.latency = (share * Math.max(0, p.latency ?? 0)) / sum;
+    w.quality = (share * Math.max(0, p.quality ?? 0)) / sum;
+    reasons.push(`request priorities applied (cost ${fmt(p.cost)}, latency ${fmt(p.latency)}, quality ${fmt(p.quality)})`);
+  }
+  const boost = input.policy.difficultyBoost ?? 0;
+  if (boost !== 0 && w.quality > 0) {
+    const factor = Math.max(0.1, 1 + boost * (input.difficulty - 0.5) * 2);
+    w.quality *= factor;
+    reasons.push(
+      `difficulty ${input.difficulty.toFixed(2)}: quality weight ${factor >= 1 ? 'raised' : 'lowered'} x${factor.toFixed(2)}`,
+    );
+  }
+  const remaining = input.budgetRemainingFraction;
+  if (input.policy.budgetAware && remaining !== undefined && remaining < LOW_BUDGET_FRACTION) {
+    const factor = 1 + 3 * (1 - Math.max(0, remaining) / LOW_BUDGET_FRACTION);
+    w.cost *= factor;
+    reasons.push(`budget at ${Math.round(Math.max(0, remaining) * 100)}%: cost weight raised x${factor.toFixed(2)}`);
+  }
+  return { weights: normalize(w), reasons };
+}
+
+function normalize(w: Weights): Weights {
+  const sum = Math.max(0, w.cost) + Math.max(0, w.latency) + Math.max(0, w.quality) + Math.max(0, w.reliability);
+  if (sum <= 0) return { cost: 0.25, latency: 0.25, quality: 0.25, reliability: 0.25 };
+  return {
+    cost: Math.max(0, w.cost) / sum,
+    latency: Math.max(0, w.latency) / sum,
+    quality: Math.max(0, w.quality) / sum,
+    reliability: Math.max(0, w.reliability) / sum,
+  };
+}
+
+function fmt(value: number | undefined): string {
+  return value === undefined ? '0' : String(value);
+}

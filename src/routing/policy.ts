@@ -1,0 +1,32 @@
+import type { ScoreParts } from '../spec/index.js';
+
+/** Relative weights of the four score parts; normalized before use, so only ratios matter. */
+export type PolicyWeights = ScoreParts['weights'];
+
+/** Limits a policy imposes on every request it routes, on top of the caller's own wishes. */
+export interface PolicyConstraints {
+  /** Deployment ids (or `provider/*` prefixes) the policy may use; absent means all. */
+  allowedModels?: readonly string[];
+  /** Deployment ids the policy never uses. */
+  deniedModels?: readonly string[];
+  maxCostUsd?: number;
+  maxLatencyMs?: number;
+}
+
+/**
+ * How to choose among deployments: a pure object, evaluated by `decide`. Named policies come
+ * from config; `BUILT_IN_POLICIES` holds the four every gateway has.
+ */
+export interface Policy {
+  name: string;
+  description?: string;
+  weights: PolicyWeights;
+  constraints?: PolicyConstraints;
+  /**
+   * How much harder requests shift weight towards quality: the quality weight is multiplied by
+   * `1 + difficultyBoost * (difficulty - 0.5) * 2`, so 0 turns the adjustment off.
+   */
+  difficultyBoost?: number;
+  /** When true, a low remaining budget raises the cost weight (see `DecideInput.budget`). */
+  budgetAware?: boolean;
+}

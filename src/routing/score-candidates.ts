@@ -1,0 +1,86 @@
+import type { ScoredCandidate, ScoreParts } from '../spec/index.js';
+
+/** One candidate that passed the hard constraints, with its raw estimates. */
+export interface CandidateEstimates {
+  deploymentId: string;
+  estimatedCostUsd: number;
+  maxCostUsd: number;
+  estimatedLatencyMs: number;
+  expectedQuality: number;
+  reliability: number;
+  reasons: string[];
+}
+
+/**
+ * Spans below which differences are not stretched to the full [0, 1] range: a 2x price gap
+ * between the only two candidates should cost far less than the 30x gap between a frontier
+ * and a small model. Cost and latency compare on a log scale (price spreads are 10-60x).
+ */
+const MIN_COST_SPAN = Math.log(30);
+const MIN_LATENCY_SPAN = Math.log(8);
+/** A model this far below the best expected quality gets no quality credit at all. */
+const QUALITY_SPAN = 0.15;
+const RELIABILITY_SPAN = 0.2;
+/** Avoids log(0) for free local models. */
+const COST_FLOOR_USD = 1e-9;
+
+/** Turns raw estimates into normalized parts, weights them and ranks best first. */
+export function scoreCandidates(candidates: readonly CandidateEstimates[], weights: ScoreParts['weights']): ScoredCandidate[] {
+  if (candidates.length === 0) return [];
+  let minLogCost = Infinity;
+  let maxLogCost = -Infinity;
+  let minLogLatency = Infinity;
+  let maxLogLatency = -Infinity;
+  let bestQuality = 0;
+  let bestReliability = 0;
+  for (const c of candidates) {
+    const logCost = Math.log(Math.max(COST_FLOOR_USD, c.estimatedCostUsd));
+    const logLatency = Math.log(Math.max(1, c.estimatedLatencyMs));
+    minLogCost = Math.min(minLogCost, logCost);
+    maxLogCost = Math.max(maxLogCost, logCost);
+    minLogLatency = Math.min(minLogLatency, logLatency);
+    maxLogLatency = Math.max(maxLogLatency, logLatency);
+    bestQuality = Math.max(bestQuality, c.expectedQuality);
+    bestReliability = Math.max(bestReliability, c.reliability);
+  }
+  const costSpan = Math.max(MIN_COST_SPAN, maxLogCost - minLogCost);
+  const latencySpan = Math.max(MIN_LATENCY_SPAN, maxLogLatency - minLogLatency);
+
+  const scored = candidates.map((c): ScoredCandidate => {
+    const parts: ScoreParts = {
+      cost: clamp01(1 - (Math.log(Math.max(COST_FLOOR_USD, c.estimatedCostUsd)) - minLogCost) / costSpan),
+      latency: clamp01(1 - (Math.log(Math.max(1, c.estimatedLatencyMs)) - minLogLatency) / latencySpan),
+      quality: clamp01(1 - (bestQuality - c.expectedQuality) / QUALITY_SPAN),
+      reliability: clamp01(1 - (bestReliability - c.reliability) / RELIABILITY_SPAN),
+      weights,
+    };
+    const score =
+      weights.cost * parts.cost +
+      weights.latency * parts.latency +
+      weights.quality * parts.quality +
+      weights.reliability * parts.reliability;
+    return {
+      deploymentId: c.deploymentId,
+      score: round(score),
+      parts: { ...parts, cost: round(parts.cost), latency: round(parts.latency), quality: round(parts.quality), reliability: round(parts.reliability) },
+      estimatedCostUsd: c.estimatedCostUsd,
+      maxCostUsd: c.maxCostUsd,
+      estimatedLatencyMs: Math.round(c.estimatedLatencyMs),
+      expectedQuality: round(c.expectedQuality),
+      reasons: c.reasons,
+    };
+  });
+  // Ties go to the cheaper deployment, then to the id, so that the order is deterministic.
+  scored.sort(
+    (a, b) => b.score - a.score || a.estimatedCostUsd - b.estimatedCostUsd || (a.deploymentId < b.deploymentId ? -1 : 1),
+  );
+  return scored;
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
