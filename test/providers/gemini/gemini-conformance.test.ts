@@ -1,0 +1,4 @@
+import { describeAdapterConformance } from '../../support/adapter-conformance.js';
+import { geminiConformanceKit } from './gemini-conformance-kit.js';
+
+describeAdapterConformance(geminiConformanceKit);
