@@ -155,5 +155,8 @@ describe('mapAnthropicError', () => {
     expect(mapAnthropicError({ status: 418, rawBody: 'teapot', deploymentId: 'd' }).code).toBe('upstream_invalid_request');
     expect(mapAnthropicError({ status: 529, rawBody: '', deploymentId: 'd' }).code).toBe('overloaded');
     expect(mapAnthropicError({ detail: { type: 'invalid_request_error', message: 'prompt is too long: 300000 tokens > 200000 maximum' }, deploymentId: 'd' }).code).toBe('context_length_exceeded');
+    const overBudget = 'input length and `max_tokens` exceed context limit: 188240 + 21333 > 200000, decrease input length or `max_tokens` and try again';
+    expect(mapAnthropicError({ status: 400, detail: { type: 'invalid_request_error', message: overBudget }, deploymentId: 'd' }).code).toBe('context_length_exceeded');
+    expect(mapAnthropicError({ status: 400, detail: { type: 'invalid_request_error', message: 'max_tokens: Field required' }, deploymentId: 'd' }).code).toBe('upstream_invalid_request');
   });
 });

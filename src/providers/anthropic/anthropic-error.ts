@@ -17,7 +17,7 @@ export interface AnthropicErrorInput {
 }
 
 // Anthropic reports an over-long prompt as a plain invalid_request_error; only the message tells it apart.
-const CONTEXT_OVERFLOW = /prompt is too long|context window|too many (input )?tokens|exceeds? the (model'?s? )?context/i;
+const CONTEXT_OVERFLOW = /prompt is too long|exceeds? (the )?context (limit|window)|context window|too many (input )?tokens/i;
 // Output blocked by the safety classifiers comes back as an invalid_request_error too.
 const CONTENT_FILTERED = /content filtering|content policy|usage policy/i;
 
