@@ -194,6 +194,13 @@ describe('anthropic adapter: request mapping', () => {
     expect((withTools.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(['get_weather', 'json']);
     expect(withTools.tool_choice).toEqual({ type: 'any' });
 
+    const toolsOff = await sent({ model: 'x', messages: [{ role: 'user', content: 'Hi' }], tools: [weatherTool], toolChoice: 'none', responseFormat: { type: 'json_object' } });
+    expect((toolsOff.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(['json']);
+    expect(toolsOff.tool_choice).toEqual({ type: 'tool', name: 'json' });
+
+    const forcedCallerTool = await sent({ model: 'x', messages: [{ role: 'user', content: 'Hi' }], tools: [weatherTool], toolChoice: { type: 'function', function: { name: 'get_weather' } }, responseFormat: { type: 'json_object' } });
+    expect(forcedCallerTool.tool_choice).toEqual({ type: 'tool', name: 'get_weather' });
+
     const plainText = await sent({ model: 'x', messages: [{ role: 'user', content: 'Hi' }], responseFormat: { type: 'text' } });
     expect(plainText.tools).toBeUndefined();
   });
