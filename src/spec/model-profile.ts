@@ -32,6 +32,19 @@ export interface ModelPricing {
   cacheWritePerMTok?: number;
   /** Discount factor for a native batch API (e.g. 0.5), where the provider offers one. */
   batchDiscount?: number;
+  /**
+   * Long-context tiers, ascending: when a request's input tokens exceed `aboveInputTokens`, all
+   * of its tokens are billed at that tier's prices (how Anthropic and Google bill long prompts).
+   */
+  tiers?: PricingTier[];
+}
+
+export interface PricingTier {
+  aboveInputTokens: number;
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cachedInputPerMTok: number;
+  cacheWritePerMTok?: number;
 }
 
 export interface ModelCapabilities {
