@@ -1,6 +1,7 @@
 import type { ChatRequest, ToolChoice, ToolDefinition } from '../../spec/chat-request.js';
 import { convertJsonSchemaToGemini } from './convert-json-schema-to-gemini.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
+import { mapGeminiReasoningEffort, type GeminiThinkingControl } from './map-gemini-reasoning-effort.js';
 import type { GeminiFunctionDeclaration, GeminiGenerateContentRequest, GeminiGenerationConfig } from './gemini-wire.js';
 
 export interface BuildGeminiRequestOptions {
@@ -10,12 +11,13 @@ export interface BuildGeminiRequestOptions {
   safetySettings?: Array<{ category: string; threshold: string }>;
   /** Ask for thought summaries, which come back as reasoning. */
   includeThoughts?: boolean;
+  /** How the model takes `reasoningEffort`; `none` leaves it unsent. */
+  thinkingControl?: GeminiThinkingControl;
 }
 
 /**
  * Builds the body of `models/{model}:generateContent` (and `:streamGenerateContent`, which takes
- * the same body). `user`, `parallelToolCalls` and `reasoningEffort` have no Gemini equivalent
- * and are not sent.
+ * the same body). `user` and `parallelToolCalls` have no Gemini equivalent and are not sent.
  */
 export function buildGeminiRequest(request: ChatRequest, options: BuildGeminiRequestOptions = {}): GeminiGenerateContentRequest {
   const prompt = convertToGeminiContents(request.messages, { placeholderThoughtSignatures: options.placeholderThoughtSignatures ?? false });
@@ -77,6 +79,9 @@ function generationConfig(request: ChatRequest, options: BuildGeminiRequestOptio
     config.responseMimeType = 'application/json';
     if (format.jsonSchema.schema !== undefined) config.responseSchema = convertJsonSchemaToGemini(format.jsonSchema.schema);
   }
-  if (options.includeThoughts === true) config.thinkingConfig = { includeThoughts: true };
+  const thinking = request.reasoningEffort !== undefined ? mapGeminiReasoningEffort(request.reasoningEffort, options.thinkingControl ?? 'none') : undefined;
+  if (thinking !== undefined || options.includeThoughts === true) {
+    config.thinkingConfig = { ...thinking, ...(options.includeThoughts === true ? { includeThoughts: true } : {}) };
+  }
   return config;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { ProviderFactory, ProviderFactoryOptions } from '../provider-factory.js';
 import { GeminiChatModel } from './gemini-chat-model.js';
+import { geminiThinkingControl } from './map-gemini-reasoning-effort.js';
 
 const settingsSchema = z.strictObject({
   /** Gemini `safetySettings`, e.g. `[{category: HARM_CATEGORY_HARASSMENT, threshold: BLOCK_ONLY_HIGH}]`. */
@@ -10,13 +11,9 @@ const settingsSchema = z.strictObject({
   includeThoughts: z.boolean().optional(),
   /** Replay tool calls with Google's placeholder thought signature; default: on for Gemini 3 and later. */
   placeholderThoughtSignatures: z.boolean().optional(),
+  /** How `reasoning_effort` is sent: `level` (Gemini 3+), `budget` (2.5), `none`; default: from the model name. */
+  thinkingControl: z.enum(['level', 'budget', 'none']).optional(),
 });
-
-/** Gemini 3 and later reject replayed function calls without a thought signature. */
-function needsThoughtSignatures(model: string): boolean {
-  const match = /^(?:models\/)?gemini-(\d+)/.exec(model);
-  return match?.[1] !== undefined && Number(match[1]) >= 3;
-}
 
 export const geminiProvider: ProviderFactory = {
   name: 'gemini',
@@ -28,6 +25,7 @@ export const geminiProvider: ProviderFactory = {
       throw new GatewayError('invalid_request', `${options.deploymentId}: settings${path ? `.${path}` : ''}: ${issue?.message ?? 'invalid'}.`);
     }
     const settings = parsed.data;
+    const family = geminiThinkingControl(options.model);
     return new GeminiChatModel({
       deploymentId: options.deploymentId,
       model: options.model,
@@ -37,7 +35,10 @@ export const geminiProvider: ProviderFactory = {
       ...(options.headers !== undefined ? { headers: options.headers } : {}),
       ...(settings.safetySettings !== undefined ? { safetySettings: settings.safetySettings } : {}),
       ...(settings.includeThoughts !== undefined ? { includeThoughts: settings.includeThoughts } : {}),
-      placeholderThoughtSignatures: settings.placeholderThoughtSignatures ?? needsThoughtSignatures(options.model),
+      thinkingControl: settings.thinkingControl ?? family,
+      // Gemini 3 and later (the models whose thinking is set by level) reject replayed function
+      // calls without a thought signature.
+      placeholderThoughtSignatures: settings.placeholderThoughtSignatures ?? family === 'level',
     });
   },
 };

@@ -133,5 +133,5 @@ export interface GeminiGenerationConfig {
   frequencyPenalty?: number;
   responseMimeType?: string;
   responseSchema?: Record<string, unknown>;
-  thinkingConfig?: { includeThoughts?: boolean };
+  thinkingConfig?: { includeThoughts?: boolean; thinkingLevel?: 'low' | 'high'; thinkingBudget?: number };
 }

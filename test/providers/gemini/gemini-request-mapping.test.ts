@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../../src/spec/chat-request.js';
 import type { StreamPart } from '../../../src/spec/stream-part.js';
@@ -105,6 +106,9 @@ describe('gemini request mapping, as the upstream receives it', () => {
         { fileData: { fileUri: 'https://example.com/render', mimeType: 'image/jpeg' } },
       ],
     });
+
+    await create().complete({ model: 'x', messages: [{ role: 'user', content: [{ type: 'image', url: 'data:image/svg+xml,%3Csvg%2F%3E' }] }] }, {});
+    expect((lastBody().contents as unknown[])[0]).toEqual({ role: 'user', parts: [{ inlineData: { mimeType: 'image/svg+xml', data: Buffer.from('<svg/>').toString('base64') } }] });
   });
 
   const toolConversation: ChatRequest['messages'] = [
@@ -269,6 +273,20 @@ describe('gemini request mapping, as the upstream receives it', () => {
     expect(lastBody().safetySettings).toEqual(safetySettings);
     expect(lastBody().generationConfig).toEqual({ thinkingConfig: { includeThoughts: true } });
     expect(() => create('gemini-2.5-flash', { safetySetting: [] })).toThrow(/settings/);
+  });
+
+  it('maps reasoning_effort to thinkingLevel on Gemini 3 and thinkingBudget on 2.5, and leaves older models alone', async () => {
+    const ask = (effort: 'minimal' | 'low' | 'medium' | 'high'): ChatRequest => ({ model: 'x', messages: [{ role: 'user', content: 'x' }], reasoningEffort: effort });
+    await create('gemini-3-pro-preview').complete(ask('medium'), {});
+    expect(lastBody().generationConfig).toEqual({ thinkingConfig: { thinkingLevel: 'high' } });
+    await create('gemini-3-flash-preview', { includeThoughts: true }).complete(ask('minimal'), {});
+    expect(lastBody().generationConfig).toEqual({ thinkingConfig: { thinkingLevel: 'low', includeThoughts: true } });
+    await create('gemini-2.5-pro').complete(ask('low'), {});
+    expect(lastBody().generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 1024 } });
+    await create('gemini-2.0-flash').complete(ask('high'), {});
+    expect(lastBody().generationConfig).toBeUndefined();
+    await create('my-tuned-alias', { thinkingControl: 'budget' }).complete(ask('high'), {});
+    expect(lastBody().generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 24_576 } });
   });
 
   it('maps several candidates to several choices, and thought parts to reasoning', async () => {
