@@ -24,7 +24,7 @@ const allowed = {
   engine: ['spec', 'errors', 'http', 'providers', 'catalog', 'routing', 'resilience', 'accounting', 'state', 'telemetry', 'config'],
   server: ['engine', 'spec', 'errors', 'config', 'telemetry'],
   eval: ['spec', 'errors', 'routing', 'catalog', 'engine'],
-  cli: layers.filter((l) => l !== 'cli'),
+  cli: ['spec', 'errors', 'config', 'server', 'engine', 'eval', 'telemetry'],
 };
 
 const layerRules = layers.map((layer) => ({
