@@ -26,8 +26,9 @@ export function buildGeminiRequest(request: ChatRequest, options: BuildGeminiReq
 
   if (request.tools !== undefined && request.tools.length > 0) {
     body.tools = [{ functionDeclarations: request.tools.map(toFunctionDeclaration) }];
+    // A calling mode without declarations means nothing to Gemini, so tool_choice alone is not sent.
+    if (request.toolChoice !== undefined) body.toolConfig = { functionCallingConfig: toFunctionCallingConfig(request.toolChoice) };
   }
-  if (request.toolChoice !== undefined) body.toolConfig = { functionCallingConfig: toFunctionCallingConfig(request.toolChoice) };
   if (options.safetySettings !== undefined) body.safetySettings = options.safetySettings;
 
   const config = generationConfig(request, options);

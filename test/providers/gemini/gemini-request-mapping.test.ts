@@ -226,6 +226,8 @@ describe('gemini request mapping, as the upstream receives it', () => {
       await create().complete({ model: 'x', messages: [{ role: 'user', content: 'x' }], tools, toolChoice: choice }, {});
       expect(lastBody().toolConfig).toEqual({ functionCallingConfig: { mode } });
     }
+    await create().complete({ model: 'x', messages: [{ role: 'user', content: 'x' }], toolChoice: 'required' }, {});
+    expect(lastBody().toolConfig).toBeUndefined();
   });
 
   it('fills generationConfig from sampling options and json_schema', async () => {
