@@ -131,6 +131,17 @@ describe('gemini adapter replaying recorded responses', () => {
     expect(usageOf(parts)).toEqual([{ inputTokens: 26, outputTokens: 23 + 132, reasoningTokens: 132 }]);
   });
 
+  it('a stream cut in the middle of streamed arguments fails without handing out a half-built call', async () => {
+    upstream.setHandler(() => ({ ...sse('google-stream-tool-call-arguments.chunks.txt'), cutAfter: 2 }));
+    const seen: StreamPart[] = [];
+    const error = await caught((async () => {
+      for await (const part of model.stream({ ...request, stream: true }, {})) seen.push(part);
+    })());
+    expect(['network', 'server_error']).toContain(error.outcome);
+    expect(seen.filter((p) => p.type === 'tool-call-delta')).toEqual([]);
+    expect(finishes(seen)).toEqual([]);
+  });
+
   it('switchyard-safety-finish.chunks.txt: a filtered answer finishes with content_filter, not an error', async () => {
     upstream.setHandler(() => sse('switchyard-safety-finish.chunks.txt'));
     const parts = await collect(model.stream({ ...request, stream: true }, {}));
