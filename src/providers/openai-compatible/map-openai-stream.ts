@@ -19,14 +19,21 @@ export interface StreamMappingContext extends OpenAIErrorContext {
  * cut after its finish chunk but before `[DONE]` must not look complete to the caller, and
  * OpenAI sends usage after the finish chunk anyway. A body that ends with neither `[DONE]` nor a
  * finish reason is a failure, never a clean finish.
+ *
+ * The source is read through its iterator and never closed here: after `[DONE]` the caller
+ * drains the few bytes left so that the connection goes back to the pool instead of being cut.
  */
 export async function* mapOpenAIStream(events: AsyncIterable<SseEvent>, context: StreamMappingContext): AsyncGenerator<StreamPart> {
+  const iterator = events[Symbol.asyncIterator]();
   let started = false;
   let done = false;
   const finishes: StreamPart[] = [];
   let usage: StreamPart | undefined;
 
-  for await (const event of events) {
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done === true) break;
+    const event = next.value;
     if (event.data === '[DONE]') {
       done = true;
       break;

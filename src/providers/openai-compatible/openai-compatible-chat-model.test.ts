@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { StreamPart } from '../../spec/stream-part.js';
@@ -203,5 +205,44 @@ describe('OpenAICompatibleChatModel against recorded OpenAI and Azure answers', 
     const error = await failure(collect(model.stream({ ...request, stream: true }, {})));
     expect(error.code).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(1500);
+  });
+});
+
+describe('OpenAICompatibleChatModel connection reuse', () => {
+  it('keeps the pooled connection after a stream that ends with [DONE]', async () => {
+    let connections = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(`data: ${JSON.stringify({ id: 'a', choices: [{ index: 0, delta: { content: 'x' }, finish_reason: null }] })}\n\n`);
+        res.write(`data: ${JSON.stringify({ id: 'a', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+        res.write('data: [DONE]\n\n');
+        // The body ends a moment after [DONE], as it does when the terminator arrives in its own packet.
+        setTimeout(() => res.end(), 20);
+      });
+    });
+    server.on('connection', () => {
+      connections += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const pools = new UpstreamPools();
+    try {
+      const model = new OpenAICompatibleChatModel(
+        { deploymentId: 'local/m', model: 'm', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, authStyle: 'none', path: { kind: 'standard' }, quirks: DEFAULT_QUIRKS },
+        pools,
+      );
+      for (let i = 0; i < 6; i += 1) {
+        const parts = await collect(model.stream(request, {}));
+        expect(parts.some((part) => part.type === 'finish')).toBe(true);
+      }
+      // undici may open a second socket while the first is being released; cutting the body
+      // after [DONE] instead would cost a new connection on every call.
+      expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      await pools.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -63,10 +63,14 @@ export class OpenAICompatibleChatModel implements ChatModel {
       if (error !== undefined) throw mapOpenAIErrorObject(error, {}, this.errorContext);
       throw new GatewayError('upstream_bad_response', `${this.deploymentId}: expected an event stream, got JSON.`, { deploymentId: this.deploymentId });
     }
+    const events = parseSse(response.chunks());
+    let complete = false;
     try {
-      yield* mapOpenAIStream(parseSse(response.chunks()), { ...this.errorContext, model: this.config.model });
+      yield* mapOpenAIStream(events, { ...this.errorContext, model: this.config.model });
+      complete = true;
     } finally {
-      response.cancel();
+      if (complete) await drainAfterDone(events, response);
+      else response.cancel();
     }
   }
 
@@ -111,6 +115,28 @@ export class OpenAICompatibleChatModel implements ChatModel {
       deploymentId: this.deploymentId,
       cause: parsed.error,
     });
+  }
+}
+
+/** Most time spent reading the end of a body after `[DONE]` before giving the socket up. */
+const DRAIN_LIMIT_MS = 1000;
+
+/**
+ * Reads what follows `[DONE]` (usually only the chunked-encoding terminator) so that undici can
+ * reuse the connection; cutting the body instead would close the socket and cost a new
+ * handshake on the next call. The answer is already complete, so failures here are ignored.
+ */
+async function drainAfterDone(events: AsyncIterator<unknown>, response: UpstreamResponse): Promise<void> {
+  const timer = setTimeout(() => response.cancel(), DRAIN_LIMIT_MS);
+  try {
+    while ((await events.next()).done !== true) {
+      // Anything after [DONE] carries no answer.
+    }
+  } catch {
+    // The answer was complete before this point.
+  } finally {
+    clearTimeout(timer);
+    response.cancel();
   }
 }
 
