@@ -27,6 +27,8 @@ export type FakeReply =
       delayMs?: number;
       /** Destroy the socket after this many events (a mid-stream cut). */
       cutAfter?: number;
+      /** Wait this long before the cut, so that the events sent so far reach the client first. */
+      cutDelayMs?: number;
       /** Stop sending after this many events and hold the connection open (a stall). */
       stallAfter?: number;
     }
@@ -117,6 +119,7 @@ async function writeReply(res: ServerResponse, reply: FakeReply): Promise<void> 
       let sent = 0;
       for (const event of reply.events) {
         if (reply.cutAfter !== undefined && sent >= reply.cutAfter) {
+          if (reply.cutDelayMs) await new Promise((resolve) => setTimeout(resolve, reply.cutDelayMs));
           res.socket?.destroy();
           return;
         }
