@@ -1,0 +1,153 @@
+import type { AlertStateStore } from '../state/alert-state-store.js';
+import { GLOBAL_SCOPE_ID, type BudgetScope } from '../state/budget-record.js';
+import type { LedgerStore } from '../state/ledger-store.js';
+import { nanosToUsd, usdToNanos } from '../state/usd-nanos.js';
+import type { AccountingLogger } from './accounting-logger.js';
+import { silentLogger } from './accounting-logger.js';
+import type { AlertSink, SpendAnomalyAlert } from './alert.js';
+import type { SpendEvent } from './budget-service.js';
+import { systemClock, type Clock } from './clock.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+export interface SpendAnomalyRule {
+  /** Last hour's spend must exceed the baseline hourly rate by this factor. Default 4. */
+  factor?: number;
+  /** ...and be at least this many dollars, so that small absolute swings stay quiet. Default 1. */
+  minSpendUsd?: number;
+  /** Hours of history the baseline averages over, at most. Default 24. */
+  baselineHours?: number;
+  /** Hours of history needed before judging at all. Default 3. */
+  minHistoryHours?: number;
+}
+
+export interface SpendAnomalyDetectorOptions extends SpendAnomalyRule {
+  alertState: AlertStateStore;
+  sinks: AlertSink[];
+  clock?: Clock;
+  logger?: AccountingLogger;
+}
+
+interface Series {
+  /** Minute number since the epoch -> settled nano-dollars. */
+  minutes: Map<number, number>;
+  /** Epoch ms from which this series has complete data. */
+  since: number;
+}
+
+/**
+ * The spend-rate anomaly rule, checked for the gateway, each team and each key after every
+ * settlement: with `lastHour` the spend settled in the trailing 60 minutes and `baseline` the
+ * average hourly spend over the up to `baselineHours` hours before that (only hours for which
+ * there is data: since start, or since what `load` rebuilt from the ledger), an alert fires when
+ * there are at least `minHistoryHours` of history, lastHour >= minSpendUsd and
+ * lastHour > factor × baseline. It fires at most once per scope per clock hour, recorded in the
+ * alert state store so that a restart does not repeat it.
+ */
+export class SpendAnomalyDetector {
+  private readonly rule: Required<SpendAnomalyRule>;
+  private readonly alertState: AlertStateStore;
+  private readonly sinks: AlertSink[];
+  private readonly clock: Clock;
+  private readonly logger: AccountingLogger;
+  private readonly series = new Map<string, Series>();
+  private readonly startedAt: number;
+
+  constructor(options: SpendAnomalyDetectorOptions) {
+    this.rule = {
+      factor: options.factor ?? 4,
+      minSpendUsd: options.minSpendUsd ?? 1,
+      baselineHours: options.baselineHours ?? 24,
+      minHistoryHours: options.minHistoryHours ?? 3,
+    };
+    this.alertState = options.alertState;
+    this.sinks = options.sinks;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.startedAt = this.clock();
+  }
+
+  /**
+   * Rebuilds the gateway-wide series from the ledger's hourly spend, so that the baseline
+   * survives a restart. Each hour's spend is placed at the start of its hour. Keys and teams
+   * start fresh and are judged once they have `minHistoryHours` of their own.
+   */
+  async load(ledger: LedgerStore): Promise<void> {
+    const now = this.clock();
+    const from = Math.floor(now / HOUR_MS) * HOUR_MS - (this.rule.baselineHours + 1) * HOUR_MS;
+    const rows = await ledger.spendReport({ groupBy: 'hour', from, to: now + 1 });
+    const series = this.seriesOf(`global:${GLOBAL_SCOPE_ID}`, from);
+    series.since = from;
+    for (const row of rows) {
+      if (row.group === null) continue;
+      const hour = Date.parse(`${row.group}:00:00Z`);
+      const minute = Math.floor(hour / MINUTE_MS);
+      series.minutes.set(minute, (series.minutes.get(minute) ?? 0) + usdToNanos(row.costUsd));
+    }
+  }
+
+  /** A SpendListener: pass to `BudgetService.onSpend`. */
+  readonly onSpend = async (event: SpendEvent): Promise<void> => {
+    const scopes: Array<[BudgetScope, string]> = [['global', GLOBAL_SCOPE_ID]];
+    if (event.target.team !== undefined) scopes.push(['team', event.target.team]);
+    if (event.target.keyId !== undefined) scopes.push(['key', event.target.keyId]);
+    for (const [scope, scopeId] of scopes) {
+      const series = this.seriesOf(`${scope}:${scopeId}`, this.startedAt);
+      const minute = Math.floor(event.at / MINUTE_MS);
+      series.minutes.set(minute, (series.minutes.get(minute) ?? 0) + usdToNanos(event.amountUsd));
+      await this.check(scope, scopeId, series, event.at);
+    }
+  };
+
+  /** Last hour and baseline of a scope at `now`, as the rule sees them; undefined without enough history. */
+  measure(scope: BudgetScope, scopeId: string, now = this.clock()): { lastHourUsd: number; baselineHourlyUsd: number } | undefined {
+    const series = this.series.get(`${scope}:${scopeId}`);
+    return series && this.measureSeries(series, now);
+  }
+
+  private async check(scope: BudgetScope, scopeId: string, series: Series, now: number): Promise<void> {
+    const measured = this.measureSeries(series, now);
+    if (!measured) return;
+    const { lastHourUsd, baselineHourlyUsd } = measured;
+    if (lastHourUsd < this.rule.minSpendUsd || lastHourUsd <= this.rule.factor * baselineHourlyUsd) return;
+    const key = `anomaly:${scope}:${scopeId}:${Math.floor(now / HOUR_MS) * HOUR_MS}`;
+    if (!(await this.alertState.markAlertFired(key, now))) return;
+    const alert: SpendAnomalyAlert = {
+      kind: 'spend_anomaly', scope, scopeId, lastHourUsd, baselineHourlyUsd,
+      ratio: baselineHourlyUsd === 0 ? Infinity : lastHourUsd / baselineHourlyUsd, at: new Date(now).toISOString(),
+    };
+    for (const sink of this.sinks) {
+      try {
+        sink.emit(alert);
+      } catch (error) {
+        this.logger.error({ err: error }, 'alert sink failed');
+      }
+    }
+  }
+
+  private measureSeries(series: Series, now: number): { lastHourUsd: number; baselineHourlyUsd: number } | undefined {
+    const nowMinute = Math.floor(now / MINUTE_MS);
+    const windowStart = nowMinute - 59;
+    const historyStart = Math.max(Math.ceil(series.since / MINUTE_MS), windowStart - this.rule.baselineHours * 60);
+    const historyHours = (windowStart - historyStart) / 60;
+    if (historyHours < this.rule.minHistoryHours) return undefined;
+    let last = 0;
+    let before = 0;
+    for (const [minute, nanos] of series.minutes) {
+      if (minute < historyStart) series.minutes.delete(minute);
+      else if (minute >= windowStart) last += nanos;
+      else before += nanos;
+    }
+    return { lastHourUsd: nanosToUsd(last), baselineHourlyUsd: nanosToUsd(before) / historyHours };
+  }
+
+  private seriesOf(name: string, since: number): Series {
+    let series = this.series.get(name);
+    if (!series) {
+      series = { minutes: new Map(), since };
+      this.series.set(name, series);
+    }
+    return series;
+  }
+}
