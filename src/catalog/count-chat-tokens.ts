@@ -1,7 +1,7 @@
 import type { ChatMessage, ContentPart, ImagePart } from '../spec/chat-message.js';
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { ModelProfile } from '../spec/model-profile.js';
-import { countTextTokens } from './count-text-tokens.js';
+import { countTextTokens, SAMPLING_THRESHOLD_CHARS } from './count-text-tokens.js';
 
 /*
  * OpenAI's published counting rules for chat models: every message costs 3 tokens of framing
@@ -37,6 +37,7 @@ export function imageTokens(part: ImagePart): number {
  */
 export function countChatTokens(request: Pick<ChatRequest, 'messages' | 'tools' | 'responseFormat'>, profile: Pick<ModelProfile, 'model'>): number {
   const model = profile.model;
+  if (textLength(request.messages) > BULK_THRESHOLD_CHARS) return bulkCount(request, model);
   const text = (value: string): number => countTextTokens(value, model);
   let total = REPLY_PRIMING;
   for (const message of request.messages) total += messageTokens(message, text);
@@ -67,5 +68,46 @@ function contentTokens(content: string | readonly ContentPart[] | null, text: (v
   if (typeof content === 'string') return text(content);
   let total = 0;
   for (const part of content) total += part.type === 'text' ? text(part.text) : imageTokens(part);
+  return total;
+}
+
+/**
+ * Many messages that are each below the sampling threshold but long together (a pasted chat
+ * history, a document split into parts) would be tokenized whole one by one. Past this total
+ * the message texts are counted as one sampled text, and only the framing is added per message.
+ */
+const BULK_THRESHOLD_CHARS = 2 * SAMPLING_THRESHOLD_CHARS;
+
+function bulkCount(request: Pick<ChatRequest, 'messages' | 'tools' | 'responseFormat'>, model: string): number {
+  const texts: string[] = [];
+  let overhead = 0;
+  for (const message of request.messages) {
+    // Every role name is a single token in both encodings.
+    overhead += TOKENS_PER_MESSAGE + 1;
+    if ('name' in message && message.name !== undefined) texts.push(message.name);
+    const content = message.content;
+    if (typeof content === 'string') texts.push(content);
+    else if (content !== null) {
+      for (const part of content) {
+        if (part.type === 'text') texts.push(part.text);
+        else overhead += imageTokens(part);
+      }
+    }
+    if (message.role === 'assistant') for (const call of message.toolCalls ?? []) {
+      overhead += TOKENS_PER_TOOL_CALL;
+      texts.push(call.function.name, call.function.arguments);
+    }
+  }
+  const rest = countChatTokens({ messages: [], tools: request.tools, responseFormat: request.responseFormat }, { model });
+  return overhead + countTextTokens(texts.join('\n'), model) + rest;
+}
+
+function textLength(messages: readonly ChatMessage[]): number {
+  let total = 0;
+  for (const message of messages) {
+    const content = message.content;
+    if (typeof content === 'string') total += content.length;
+    else if (content !== null) for (const part of content) if (part.type === 'text') total += part.text.length;
+  }
   return total;
 }

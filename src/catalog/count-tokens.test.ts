@@ -70,3 +70,13 @@ describe('countChatTokens', () => {
     expect(withSchema - plain).toBe(o200k(JSON.stringify(parameters)));
   });
 });
+
+describe('countChatTokens on long conversations', () => {
+  it('counts many medium messages as one sampled text, close to the exact sum', () => {
+    const paragraph = 'The committee reviewed the findings and asked for a follow-up report within thirty days. ';
+    const messages = Array.from({ length: 40 }, (_, i) => ({ role: (i % 2 === 0 ? 'user' : 'assistant') as 'user' | 'assistant', content: `${i}: ${paragraph.repeat(40)}` }));
+    const exact = 3 + messages.reduce((sum, m) => sum + 3 + o200k(m.role) + o200k(m.content), 0);
+    const counted = countChatTokens({ messages }, { model: 'gpt-4o' });
+    expect(Math.abs(counted - exact) / exact).toBeLessThan(0.03);
+  });
+});

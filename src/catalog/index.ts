@@ -18,8 +18,10 @@ export { estimateRequestCostUsd, maxRequestCostUsd } from './estimate-request-co
 export {
   SIMULATED_MODELS,
   simulatedDeploymentId,
+  simulatedDeployments,
   simulatedModelProfile,
   simulatedProviderSettings,
   type SimulatedFailure,
+  type SimulatedDeployment,
   type SimulatedModel,
 } from './simulated-models.js';

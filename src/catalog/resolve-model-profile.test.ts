@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.js';
 import { lookupModelPrice } from './lookup-model-price.js';
 import { resolveModelProfile } from './resolve-model-profile.js';
-import { SIMULATED_MODELS, simulatedModelProfile, simulatedProviderSettings } from './simulated-models.js';
+import { SIMULATED_MODELS, simulatedDeployments, simulatedModelProfile, simulatedProviderSettings } from './simulated-models.js';
 import { TASK_TYPES } from '../spec/task-type.js';
 
 describe('resolveModelProfile', () => {
@@ -102,5 +102,19 @@ describe('simulated models', () => {
     const count = (text: string): number => text.length;
     const settings = simulatedProviderSettings(model, profile, count);
     expect(settings).toMatchObject({ ttftMs: model.ttftMs, outputTokensPerSecond: model.outputTokensPerSecond, contextWindow: profile.contextWindow, countTokens: count });
+  });
+});
+
+describe('simulatedDeployments', () => {
+  it('pairs every simulated profile with provider settings whose counter is the followed model tokenizer', () => {
+    const deployments = simulatedDeployments({ failures: false });
+    expect(deployments.map((d) => d.id)).toEqual(SIMULATED_MODELS.map((m) => `simulated/${m.name}`));
+    for (const deployment of deployments) {
+      expect(deployment.settings.failures).toBe(false);
+      const count = deployment.settings.countTokens as (text: string) => number;
+      expect(count('hello world')).toBeGreaterThan(0);
+    }
+    const gpt = deployments.find((d) => d.id === 'simulated/gpt-4o');
+    expect((gpt?.settings.countTokens as (text: string) => number)('hello world')).toBe(2);
   });
 });

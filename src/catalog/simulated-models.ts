@@ -1,5 +1,6 @@
 import type { ModelProfile } from '../spec/model-profile.js';
 import type { OutcomeClass } from '../spec/outcome-class.js';
+import { countTextTokens } from './count-text-tokens.js';
 import { resolveModelProfile, type ResolveOptions } from './resolve-model-profile.js';
 
 /**
@@ -91,18 +92,38 @@ export function simulatedModelProfile(model: SimulatedModel, options?: ResolveOp
 
 /**
  * The `settings` the simulated provider takes for this model (see
- * src/providers/simulated/simulated-settings.ts): latency, failure rates and the window, plus a
- * token counter so that its usage matches what the catalog estimates.
+ * src/providers/simulated/simulated-settings.ts): latency, failure rates, window and output cap,
+ * and a token counter (by default the followed model's, so that the usage it reports matches
+ * what the catalog estimates for it).
  */
 export function simulatedProviderSettings(model: SimulatedModel, profile: ModelProfile, countTokens?: (text: string) => number): Record<string, unknown> {
-  const settings: Record<string, unknown> = {
+  return {
     ttftMs: model.ttftMs,
     ttftJitterMs: model.ttftJitterMs,
     outputTokensPerSecond: model.outputTokensPerSecond,
     failureRates: { ...model.failureRates },
     contextWindow: profile.contextWindow,
     maxOutputTokens: profile.maxOutputTokens,
+    countTokens: countTokens ?? ((text: string) => countTextTokens(text, model.follows.model)),
   };
-  if (countTokens) settings.countTokens = countTokens;
-  return settings;
+}
+
+export interface SimulatedDeployment {
+  /** `simulated/<name>`. */
+  id: string;
+  /** The model name the simulated provider answers as. */
+  model: string;
+  profile: ModelProfile;
+  /** For ProviderFactoryOptions.settings of the `simulated` provider. */
+  settings: Record<string, unknown>;
+}
+
+/** Every built-in simulated deployment, ready to register: profile plus provider settings. */
+export function simulatedDeployments(options: ResolveOptions & { failures?: boolean } = {}): SimulatedDeployment[] {
+  return SIMULATED_MODELS.map((model) => {
+    const profile = simulatedModelProfile(model, options);
+    const settings = simulatedProviderSettings(model, profile);
+    if (options.failures === false) settings.failures = false;
+    return { id: profile.id, model: profile.model, profile, settings };
+  });
 }
