@@ -1,0 +1,216 @@
+import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
+import type { LiveStats } from '../spec/live-stats.js';
+import type { ModelProfile } from '../spec/model-profile.js';
+import { AttemptPermit } from './attempt-permit.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { BreakerRegistry, type BreakerRegistryOptions } from './breaker-registry.js';
+import { realClock, type Clock } from './clock.js';
+import { ConcurrencyLimiter, type ConcurrencyGate } from './concurrency-limiter.js';
+import { planFallback, type FallbackAction } from './fallback-action.js';
+import { LiveStatsTracker } from './live-stats-tracker.js';
+import { SlidingWindowRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { SlidingWindowRetryBudget, type RetryBudget, type SlidingWindowRetryBudgetOptions } from './retry-budget.js';
+import { RETRYABLE_OUTCOMES, RetryPolicy, type RetryPolicyOptions, type RetryRefusal } from './retry-policy.js';
+
+export interface ResilienceOptions {
+  /** Every deployment's profile: limits come from here, and larger windows are found here. */
+  profiles: ReadonlyMap<string, ModelProfile>;
+  clock?: Clock;
+  backoff?: BackoffOptions;
+  retry?: RetryPolicyOptions;
+  retryBudget?: Omit<SlidingWindowRetryBudgetOptions, 'clock'>;
+  breaker?: Omit<BreakerRegistryOptions, 'clock'>;
+  /** Requests allowed to wait for a concurrency slot, per deployment. */
+  maxQueue?: number;
+  /** Where a filtered prompt goes next, when configured. */
+  contentFilterFallback?: string;
+  /** Replace the in-memory parts with shared ones (scale-out). */
+  budget?: RetryBudget;
+  rates?: RateLimiter;
+  concurrency?: ConcurrencyGate;
+}
+
+export interface AdmitOptions {
+  signal?: AbortSignal;
+  /** Epoch ms when the whole request must be done. */
+  deadlineAt?: number;
+  /** Prompt plus expected output tokens, for the TPM limit. */
+  estimatedTokens?: number;
+}
+
+/** Why a deployment was skipped without calling it. */
+export type Admission = { admitted: true; permit: AttemptPermit } | { admitted: false; error: GatewayError };
+
+export interface FailureInput {
+  error: unknown;
+  deploymentId: string;
+  /** Attempts made on this deployment in this request, the failed one included. */
+  attemptsOnCandidate: number;
+  committed: boolean;
+  clientGone: boolean;
+  /** Ranked candidates after this one. */
+  remaining: readonly string[];
+  tried: ReadonlySet<string>;
+  deadlineAt?: number;
+  requiredTokens?: number;
+  eligible?: (profile: ModelProfile) => boolean;
+}
+
+export interface FailurePlan {
+  action: FallbackAction;
+  /** Wait before the next attempt (backoff or retry-after), ms. */
+  delayMs: number;
+  /** Why the same deployment was not retried, when it was not. */
+  retryRefusal?: RetryRefusal | 'retry_after_too_long' | 'breaker_open' | 'budget' | 'deadline';
+}
+
+/**
+ * The resilience layer as the attempt loop uses it: admission of one attempt (breaker, RPM/TPM,
+ * concurrency queue) and the plan after a failure (retry with backoff, fall back, or give up),
+ * with the retry budget and breakers kept per gateway.
+ */
+export class Resilience {
+  readonly clock: Clock;
+  readonly backoff: Backoff;
+  readonly retryPolicy: RetryPolicy;
+  readonly budget: RetryBudget;
+  readonly breakers: BreakerRegistry;
+  readonly stats: LiveStatsTracker;
+  readonly rates: RateLimiter;
+  readonly concurrency: ConcurrencyGate;
+
+  constructor(private readonly options: ResilienceOptions) {
+    const clock = options.clock ?? realClock;
+    this.clock = clock;
+    this.backoff = new Backoff(options.backoff);
+    this.retryPolicy = new RetryPolicy(options.retry);
+    this.budget = options.budget ?? new SlidingWindowRetryBudget({ ...options.retryBudget, clock });
+    this.breakers = new BreakerRegistry({ ...options.breaker, clock });
+    const limits = (id: string) => options.profiles.get(id)?.limits;
+    this.rates = options.rates ?? new SlidingWindowRateLimiter({ clock, limitFor: limits });
+    const maxQueue = options.maxQueue ?? 16;
+    this.concurrency =
+      options.concurrency ??
+      new ConcurrencyLimiter({
+        clock,
+        limitFor: (id) => {
+          const max = limits(id)?.maxConcurrent;
+          return max === undefined ? undefined : { maxConcurrent: max, maxQueue };
+        },
+      });
+    this.stats = new LiveStatsTracker({
+      clock,
+      breakerState: (id) => this.breakers.state(id),
+      saturated: (id) => this.isSaturated(id),
+    });
+  }
+
+  /** Counts a request's first attempt: it earns retry allowance in the budget. */
+  requestStarted(): void {
+    this.budget.recordAttempt();
+  }
+
+  /** Whether the router should skip a deployment now (open breaker, 429 cool-down, at a limit). */
+  isAvailable(deploymentId: string): boolean {
+    return this.breakers.refusal(deploymentId) === undefined && !this.rates.wouldExceed(deploymentId);
+  }
+
+  isSaturated(deploymentId: string): boolean {
+    return this.breakers.coolingUntil(deploymentId) !== undefined || this.rates.wouldExceed(deploymentId) || this.concurrency.isSaturated(deploymentId);
+  }
+
+  liveStats(deploymentId: string): LiveStats {
+    return this.stats.snapshot(deploymentId);
+  }
+
+  /** How long to wait before hedging: the deployment's p95 TTFT once measured, else `fallbackMs`. */
+  hedgeDelayMs(deploymentId: string, fallbackMs: number): number {
+    return this.stats.p95TtftMs(deploymentId) ?? fallbackMs;
+  }
+
+  /** Asks to call a deployment; may wait in its concurrency queue. Never throws for a refusal. */
+  async admit(deploymentId: string, options: AdmitOptions = {}): Promise<Admission> {
+    const refusal = this.breakers.refusal(deploymentId);
+    if (refusal === 'open' || refusal === 'probes_busy') {
+      return { admitted: false, error: new GatewayError('circuit_open', `Deployment ${deploymentId} is cooling down behind an open circuit breaker.`, { deploymentId }) };
+    }
+    if (refusal === 'cooling_down') {
+      const until = this.breakers.coolingUntil(deploymentId) ?? this.clock.now();
+      return {
+        admitted: false,
+        error: new GatewayError('rate_limited', `Deployment ${deploymentId} is cooling down after upstream rate limits.`, { deploymentId, retryAfterMs: until - this.clock.now() }),
+      };
+    }
+    const tokens = options.estimatedTokens ?? 0;
+    if (this.rates.wouldExceed(deploymentId, { requests: 1, tokens })) {
+      return { admitted: false, error: new GatewayError('rate_limited', `Deployment ${deploymentId} is at its configured RPM/TPM limit.`, { deploymentId }) };
+    }
+    let release;
+    try {
+      const estimatedServiceMs = this.stats.snapshot(deploymentId).ewmaLatencyMs;
+      release = await this.concurrency.acquire(deploymentId, {
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
+        ...(estimatedServiceMs === undefined ? {} : { estimatedServiceMs }),
+      });
+    } catch (error) {
+      const typed = toGatewayError(error);
+      if (typed.code === 'client_closed') throw typed;
+      return { admitted: false, error: typed };
+    }
+    const ticket = this.breakers.tryAcquire(deploymentId);
+    if (ticket === undefined) {
+      release();
+      return { admitted: false, error: new GatewayError('circuit_open', `Deployment ${deploymentId} is cooling down behind an open circuit breaker.`, { deploymentId }) };
+    }
+    this.rates.record(deploymentId, { requests: 1, tokens });
+    this.stats.begin(deploymentId);
+    return { admitted: true, permit: new AttemptPermit({ deploymentId, ticket, release, breakers: this.breakers, stats: this.stats, rates: this.rates, estimatedTokens: tokens }) };
+  }
+
+  /**
+   * Plans the step after a failed attempt (call `permit.failed` first). Retries and fallbacks
+   * caused by deployment failures spend the retry budget; an auth failure takes the deployment
+   * out of rotation.
+   */
+  afterFailure(input: FailureInput): FailurePlan {
+    const error = toGatewayError(input.error);
+    const now = this.clock.now();
+    const verdict = this.retryPolicy.shouldRetry(error, input.attemptsOnCandidate, { committed: input.committed, clientGone: input.clientGone });
+    if (!verdict.retry && (verdict.reason === 'committed' || verdict.reason === 'client_gone')) {
+      return { action: { kind: 'return_error', markUnhealthy: false, reason: verdict.reason === 'committed' ? 'the answer had started' : 'the client went away' }, delayMs: 0, retryRefusal: verdict.reason };
+    }
+    let refusal: FailurePlan['retryRefusal'] = verdict.retry ? undefined : verdict.reason;
+    let delayMs = 0;
+    if (verdict.retry) {
+      if (this.backoff.exceedsRetryAfterCap(error)) refusal = 'retry_after_too_long';
+      else if (this.breakers.state(input.deploymentId) === 'open') refusal = 'breaker_open';
+      else {
+        const cooling = (this.breakers.coolingUntil(input.deploymentId) ?? now) - now;
+        delayMs = Math.max(this.backoff.retryDelay(input.attemptsOnCandidate, error), cooling);
+        if (input.deadlineAt !== undefined && now + delayMs >= input.deadlineAt) refusal = 'deadline';
+      }
+    }
+    const outcome = error.outcome === 'ok' ? 'server_error' : error.outcome;
+    const action = planFallback({
+      outcome,
+      current: input.deploymentId,
+      mayRetrySame: refusal === undefined,
+      remaining: input.remaining,
+      tried: input.tried,
+      profiles: this.options.profiles,
+      ...(this.options.contentFilterFallback === undefined ? {} : { contentFilterFallback: this.options.contentFilterFallback }),
+      ...(input.requiredTokens === undefined ? {} : { requiredTokens: input.requiredTokens }),
+      ...(input.eligible === undefined ? {} : { eligible: input.eligible }),
+    });
+    if (action.kind === 'return_error' && action.markUnhealthy) this.breakers.forceOpen(input.deploymentId);
+    // Only failures of the deployment multiply traffic in an outage; a bigger window does not.
+    const amplifies = (action.kind === 'retry_same' || action.kind === 'next_candidate') && RETRYABLE_OUTCOMES.has(outcome);
+    if (amplifies && !this.budget.tryAcquireRetry()) {
+      return { action: { kind: 'return_error', markUnhealthy: false, reason: 'the retry budget is spent' }, delayMs: 0, retryRefusal: 'budget' };
+    }
+    const plan: FailurePlan = { action, delayMs: action.kind === 'retry_same' ? delayMs : 0 };
+    if (refusal !== undefined) plan.retryRefusal = refusal;
+    return plan;
+  }
+}
