@@ -59,7 +59,7 @@ export const FAMILY_BENCHMARKS: Readonly<Record<string, BenchmarkScores>> = {
   'gpt-4.1': GPT_4O, // floor: GPT-4o
   'gpt-5': GPT_4O, // floor: GPT-4o
   'openai-o-series': GPT_4O, // floor: GPT-4o
-  'gpt-3.5-turbo': { mmlu: 69.8, humanEval: 68.0, math: 43.1, gpqa: 30.8, drop: 70.2, mgsm: 56.3, arenaElo: 1115 }, // OpenAI simple-evals table
+  'gpt-3.5-turbo': { mmlu: 69.8, humanEval: 68.0, math: 43.3, gpqa: 30.8, drop: 70.2, mgsm: 56.3, arenaElo: 1115 }, // OpenAI simple-evals table
   'claude-3-haiku': { mmlu: 75.2, humanEval: 75.9, math: 38.9, gpqa: 33.3, drop: 78.4, mgsm: 75.1, arenaElo: 1180 }, // Anthropic, Claude 3 model card, March 2024
   'claude-3.5-haiku': CLAUDE_35_HAIKU,
   'claude-haiku': CLAUDE_35_HAIKU, // floor: Claude 3.5 Haiku
