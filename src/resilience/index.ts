@@ -42,3 +42,4 @@ export { HealthCheckScheduler, type HealthCheckResult, type HealthCheckScheduler
 export { LiveStatsTracker, type AttemptSample, type LiveStatsTrackerOptions } from './live-stats-tracker.js';
 export { AttemptPermit, type AttemptSuccessSample } from './attempt-permit.js';
 export { Resilience, type Admission, type AdmitOptions, type FailureInput, type FailurePlan, type ResilienceOptions } from './resilience.js';
+export { attemptDeadlines, requestDeadlineAt, type RequestDeadlineInputs } from './deadline-plan.js';
