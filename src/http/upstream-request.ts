@@ -107,6 +107,8 @@ export async function sendUpstream(pools: UpstreamPools, request: UpstreamReques
     status: response.statusCode,
     headers: response.headers,
     async text() {
+      // Headers have arrived: for a whole-body answer that meets the first-token deadline.
+      if (phaseTimer !== undefined) clearTimeout(phaseTimer);
       try {
         return await body.text();
       } catch (error) {
