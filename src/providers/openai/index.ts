@@ -7,3 +7,4 @@ export {
   type OpenAICompatiblePresetName,
 } from './openai-presets.js';
 export { resolveOpenAIConfig } from './resolve-openai-config.js';
+export { detectOpenAIPresets, type DetectedOpenAIPreset } from './detect-openai-presets.js';

@@ -33,6 +33,7 @@ export const OPENAI_COMPATIBLE_PRESETS = [
     name: 'openai',
     description: 'OpenAI API',
     defaultBaseUrl: 'https://api.openai.com/v1',
+    baseUrlEnv: 'OPENAI_BASE_URL',
     apiKeyEnv: 'OPENAI_API_KEY',
     apiKeyRequired: true,
     authStyle: 'bearer',
