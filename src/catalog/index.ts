@@ -1,5 +1,5 @@
 export { lookupModelPrice } from './lookup-model-price.js';
-export { lookupPriceData, type PriceDataEntry, type PriceLookupOptions } from './lookup-price-data.js';
+export { LOCAL_RUNTIMES, lookupPriceData, type PriceDataEntry, type PriceLookupOptions } from './lookup-price-data.js';
 export { resolveModelProfile, type ModelProfileInput, type ResolveOptions } from './resolve-model-profile.js';
 export {
   MODEL_FAMILIES,

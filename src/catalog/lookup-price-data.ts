@@ -29,13 +29,15 @@ const cache = new Map<string, PriceDataEntry | null>();
 
 /**
  * Finds a model in the bundled `@pydantic/genai-prices` data (no network). The provider is tried
- * first; where it is unknown to the price data, or does not list the model, the model name alone
- * is matched against every provider's model patterns (so `gpt-4o` behind a proxy still resolves).
+ * first; where it is unknown to the price data, or does not list the model, a proprietary model
+ * name (GPT, Claude, Gemini) is matched on its own, so `gpt-4o` behind a proxy still resolves.
+ * Local runtimes (`ollama`, `vllm`, ...) never fall back: what they serve is free.
  * Results are cached: this runs at config load, never per request.
  */
 export function lookupPriceData(provider: string, model: string, options: PriceLookupOptions = {}): PriceDataEntry | undefined {
   const at = options.at ?? new Date();
-  const key = `${provider}\u0000${model}\u0000${options.at === undefined ? '' : at.toISOString()}`;
+  // Keyed by day so that a config reload after a dated price change picks the new price up.
+  const key = `${provider}\u0000${model}\u0000${at.toISOString().slice(0, 10)}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached ?? undefined;
   const found = findEntry(provider, model, at);
@@ -47,7 +49,7 @@ function findEntry(provider: string, model: string, at: Date): PriceDataEntry | 
   const name = model.toLowerCase().trim();
   const providerId = PROVIDER_ALIASES[provider.toLowerCase()] ?? provider.toLowerCase();
   const byProvider = findProvider({ providerId });
-  const hit = (byProvider && findModel(byProvider, name)) ?? findModelAnywhere(name);
+  const hit = (byProvider && findModel(byProvider, name)) ?? (LOCAL_RUNTIMES.has(providerId) ? undefined : findProprietaryModel(name));
   if (!hit) return undefined;
   const entry: PriceDataEntry = { providerId: hit.provider.id, modelId: hit.model.id, pricing: toPricing(activePrice(hit.model, at)) };
   if (hit.model.context_window !== undefined) entry.contextWindow = hit.model.context_window;
@@ -59,9 +61,23 @@ interface Hit {
   model: ModelInfo;
 }
 
-function findModelAnywhere(name: string): Hit | undefined {
+/**
+ * Runtimes that serve models on one's own hardware: their models cost nothing per token, even
+ * when a hosted provider sells the same open weights.
+ */
+export const LOCAL_RUNTIMES: ReadonlySet<string> = new Set(['ollama', 'vllm', 'lmstudio', 'llamacpp', 'llama.cpp', 'localai', 'tgi', 'sglang', 'local']);
+
+/**
+ * Providers whose weights are not public: a model name of theirs means their price wherever the
+ * request goes (a proxy, a gateway). Open-weight names (Llama, Mistral, DeepSeek, gpt-oss) are
+ * not matched this way, because they are as often self-hosted as bought.
+ */
+const PROPRIETARY_PROVIDERS = new Set(['openai', 'anthropic', 'google']);
+
+function findProprietaryModel(name: string): Hit | undefined {
+  if (name.includes('gpt-oss')) return undefined;
   const provider = findProvider({ modelId: name });
-  return provider ? findModel(provider, name) : undefined;
+  return provider && PROPRIETARY_PROVIDERS.has(provider.id) ? findModel(provider, name) : undefined;
 }
 
 // Mirrors the package's own matching: the model's patterns, then the provider's fallback

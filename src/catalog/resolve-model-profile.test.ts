@@ -118,3 +118,24 @@ describe('simulatedDeployments', () => {
     expect((gpt?.settings.countTokens as (text: string) => number)('hello world')).toBe(2);
   });
 });
+
+describe('local and proxied deployments', () => {
+  it('never charges hosted prices for open weights on a local runtime', () => {
+    for (const [id, model] of [['ollama/mistral', 'mistral'], ['ollama/deepseek-r1:7b', 'deepseek-r1:7b'], ['local/gpt-4o-mini', 'gpt-4o-mini']]) {
+      const profile = resolveModelProfile({ id: id ?? '', provider: 'openai', model: model ?? '' });
+      expect(profile.source.pricing).toBe('unknown');
+      expect(profile.pricing.inputPerMTok).toBe(0);
+    }
+  });
+
+  it('prices a proprietary model behind an unknown proxy, but not open weights there', () => {
+    expect(resolveModelProfile({ id: 'proxy/gpt-4o', provider: 'openai', model: 'gpt-4o' }).source.pricing).toBe('price-data');
+    expect(resolveModelProfile({ id: 'proxy/claude-3-5-haiku-latest', provider: 'openai', model: 'claude-3-5-haiku-latest' }).pricing.inputPerMTok).toBe(0.8);
+    expect(resolveModelProfile({ id: 'mybox/mixtral', provider: 'openai', model: 'mixtral' }).source.pricing).toBe('unknown');
+  });
+
+  it('still prices open weights bought from a named host', () => {
+    expect(resolveModelProfile({ id: 'mistral/mistral-small-latest', provider: 'openai', model: 'mistral-small-latest' }).source.pricing).toBe('price-data');
+    expect(resolveModelProfile({ id: 'deepseek/deepseek-chat', provider: 'openai', model: 'deepseek-chat' }).source.pricing).toBe('price-data');
+  });
+});

@@ -2,7 +2,7 @@ import type { ModelCapabilities, ModelLimits, ModelPricing, ModelProfile } from 
 import type { TaskType } from '../spec/task-type.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { findModelFamily } from './model-families.js';
-import { lookupPriceData, type PriceLookupOptions } from './lookup-price-data.js';
+import { LOCAL_RUNTIMES, lookupPriceData, type PriceLookupOptions } from './lookup-price-data.js';
 import { benchmarkQuality, UNKNOWN_MODEL_QUALITY } from './quality-defaults.js';
 
 /** What config says about a deployment; every field but the three names is an optional override. */
@@ -32,6 +32,9 @@ export type ResolveOptions = PriceLookupOptions;
  * (prices, context window), then the hand-maintained family defaults (max output, capabilities,
  * latency, benchmark quality), then the unknown-model defaults.
  *
+ * Deployments whose id starts with a local runtime (`ollama/...`, `vllm/...`, `local/...`) skip
+ * the price data: they run on one's own hardware.
+ *
  * A model the price data does not know and config gives no price for is priced at zero with
  * `source.pricing = 'unknown'`. That is right for local runtimes (Ollama, vLLM on one's own
  * hardware), which cost nothing per token, and it stays visible: `switchyard models` and every
@@ -43,7 +46,10 @@ export function resolveModelProfile(input: ModelProfileInput, options: ResolveOp
   }
   const lookupProvider = input.priceAs?.provider ?? deploymentPrefix(input.id) ?? input.provider;
   const lookupModel = input.priceAs?.model ?? input.model;
-  const priceData = lookupPriceData(lookupProvider, lookupModel, options) ?? (lookupProvider !== input.provider ? lookupPriceData(input.provider, lookupModel, options) : undefined);
+  const local = LOCAL_RUNTIMES.has(lookupProvider.toLowerCase());
+  const priceData = local
+    ? undefined
+    : (lookupPriceData(lookupProvider, lookupModel, options) ?? (lookupProvider !== input.provider ? lookupPriceData(input.provider, lookupModel, options) : undefined));
   const family = findModelFamily(lookupModel);
 
   const { pricing, pricingSource } = resolvePricing(input, priceData?.pricing);
