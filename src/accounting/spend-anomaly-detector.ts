@@ -71,7 +71,7 @@ export class SpendAnomalyDetector {
   /**
    * Rebuilds the gateway-wide series from the ledger's hourly spend, so that the baseline
    * survives a restart. Each hour's spend is placed at the start of its hour. Keys and teams
-   * start fresh and are judged once they have `minHistoryHours` of their own.
+   * start fresh and are judged once `minHistoryHours` have passed since their first spend.
    */
   async load(ledger: LedgerStore): Promise<void> {
     const now = this.clock();
@@ -93,7 +93,8 @@ export class SpendAnomalyDetector {
     if (event.target.team !== undefined) scopes.push(['team', event.target.team]);
     if (event.target.keyId !== undefined) scopes.push(['key', event.target.keyId]);
     for (const [scope, scopeId] of scopes) {
-      const series = this.seriesOf(`${scope}:${scopeId}`, this.startedAt);
+      // A key or team is judged against its own history, which begins with its first spend.
+      const series = this.seriesOf(`${scope}:${scopeId}`, scope === 'global' ? this.startedAt : event.at);
       const minute = Math.floor(event.at / MINUTE_MS);
       series.minutes.set(minute, (series.minutes.get(minute) ?? 0) + usdToNanos(event.amountUsd));
       await this.check(scope, scopeId, series, event.at);

@@ -113,6 +113,10 @@ export class WebhookAlertSink implements AlertSink {
         return;
       }
       await this.sleep(this.backoff(attempt));
+      if (this.stop.signal.aborted) {
+        this.counts.failed += 1;
+        return;
+      }
     }
   }
 

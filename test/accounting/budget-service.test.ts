@@ -29,7 +29,8 @@ describe('BudgetService', () => {
     // All or nothing: the refused request held nothing anywhere.
     expect(counter.totalReservedNanos()).toBe(3 * 600_000_000);
     // Someone outside the team only meets the global budget.
-    await budgets.reserve({ principal: { keyId: 'k2', owner: 'bo' }, amountUsd: 2, requestId: 'r3' });
+    const bo: Principal = { keyId: 'k2', owner: 'bo' };
+    await budgets.reserve({ principal: bo, amountUsd: 2, requestId: 'r3' });
   });
 
   it('settles the actual cost, frees the rest, and ignores a second settle or release', async () => {
