@@ -106,7 +106,7 @@ describe('simulated models', () => {
 });
 
 describe('simulatedDeployments', () => {
-  it('pairs every simulated profile with provider settings whose counter is the followed model tokenizer', () => {
+  it('pairs every simulated profile with provider settings whose counter is the catalog tokenizer', () => {
     const deployments = simulatedDeployments({ failures: false });
     expect(deployments.map((d) => d.id)).toEqual(SIMULATED_MODELS.map((m) => `simulated/${m.name}`));
     for (const deployment of deployments) {

@@ -62,7 +62,7 @@ export const SIMULATED_MODELS: readonly SimulatedModel[] = [
     failureRates: { rate_limited: 0.006, overloaded: 0.003, timeout: 0.001, server_error: 0.002, network: 0.001, content_filtered: 0.002 },
   },
   {
-    name: 'llama-8b',
+    name: 'llama-3-8b',
     follows: { provider: 'groq', model: 'llama3-8b-8192' },
     ttftMs: 200, ttftJitterMs: 100, outputTokensPerSecond: 250,
     failureRates: { rate_limited: 0.01, overloaded: 0.005, timeout: 0.002, server_error: 0.003, network: 0.002 },
@@ -93,8 +93,8 @@ export function simulatedModelProfile(model: SimulatedModel, options?: ResolveOp
 /**
  * The `settings` the simulated provider takes for this model (see
  * src/providers/simulated/simulated-settings.ts): latency, failure rates, window and output cap,
- * and a token counter (by default the followed model's, so that the usage it reports matches
- * what the catalog estimates for it).
+ * and a token counter (by default the catalog's for this profile, so that the usage it reports
+ * matches what the catalog estimates for it).
  */
 export function simulatedProviderSettings(model: SimulatedModel, profile: ModelProfile, countTokens?: (text: string) => number): Record<string, unknown> {
   return {
@@ -104,7 +104,7 @@ export function simulatedProviderSettings(model: SimulatedModel, profile: ModelP
     failureRates: { ...model.failureRates },
     contextWindow: profile.contextWindow,
     maxOutputTokens: profile.maxOutputTokens,
-    countTokens: countTokens ?? ((text: string) => countTextTokens(text, model.follows.model)),
+    countTokens: countTokens ?? ((text: string) => countTextTokens(text, profile.model)),
   };
 }
 
