@@ -100,6 +100,12 @@ describe('convertToOpenAIRequest', () => {
     });
   });
 
+  it('leaves tool_choice and parallel_tool_calls out when there are no tools', () => {
+    const body = convert({ model: 'auto', messages: [], toolChoice: 'none', parallelToolCalls: true });
+    expect(body).not.toHaveProperty('tool_choice');
+    expect(body).not.toHaveProperty('parallel_tool_calls');
+  });
+
   it('maps json_object and json_schema response formats', () => {
     expect(convert({ model: 'auto', messages: [], responseFormat: { type: 'json_object' } }).response_format).toEqual({ type: 'json_object' });
     const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false };

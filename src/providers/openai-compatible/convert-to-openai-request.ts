@@ -27,9 +27,10 @@ export function convertToOpenAIRequest(request: ChatRequest, options: ConvertOpt
         strict: tool.function.strict,
       }),
     }));
+    // OpenAI answers 400 to either of these without tools; without tools they mean nothing anyway.
+    setIfDefined(body, 'tool_choice', request.toolChoice);
+    setIfDefined(body, 'parallel_tool_calls', request.parallelToolCalls);
   }
-  setIfDefined(body, 'tool_choice', request.toolChoice);
-  setIfDefined(body, 'parallel_tool_calls', request.parallelToolCalls);
   setIfDefined(body, 'response_format', request.responseFormat && convertResponseFormat(request.responseFormat));
   setIfDefined(body, 'temperature', request.temperature);
   setIfDefined(body, 'top_p', request.topP);

@@ -200,6 +200,14 @@ describe('OpenAICompatibleChatModel against recorded OpenAI and Azure answers', 
     expect(error.retryable).toBe(true);
   });
 
+  it('turns a whole JSON answer to a stream request into stream parts', async () => {
+    upstream.setHandler(() => ({ kind: 'json', body: loadFixtureJson('providers/openai/openai-text.json') }));
+    const parts = await collect(model.stream({ ...request, stream: true }, {}));
+    expect(parts.map((part) => part.type)).toEqual(['start', 'text-delta', 'finish', 'usage']);
+    expect(parts[1]?.type === 'text-delta' && parts[1].text).toMatch(/^\*\*Holiday Name:\*\* Galaxy Day/);
+    expect(parts[3]).toEqual({ type: 'usage', usage: { inputTokens: 16, outputTokens: 363, cachedInputTokens: 0, reasoningTokens: 0 } });
+  });
+
   it('maps an error answered as JSON to a stream request', async () => {
     upstream.setHandler(() => ({ kind: 'json', status: 429, headers: { 'retry-after-ms': '1500' }, body: loadFixtureJson('providers/openai/switchyard-error-rate-limited.json') }));
     const error = await failure(collect(model.stream({ ...request, stream: true }, {})));

@@ -9,6 +9,7 @@ import { parseUpstreamJson } from '../../http/safe-json.js';
 import { sendUpstream, type UpstreamResponse } from '../../http/upstream-request.js';
 import type { UpstreamPools } from '../../http/upstream-pools.js';
 import type { ZodType } from 'zod';
+import { chatResponseToStreamParts } from './chat-response-to-stream-parts.js';
 import { convertToOpenAIRequest } from './convert-to-openai-request.js';
 import { mapOpenAIEmbedding } from './map-openai-embedding.js';
 import { mapOpenAIError, mapOpenAIErrorObject, readOpenAIErrorObject, type OpenAIErrorContext } from './map-openai-error.js';
@@ -57,11 +58,10 @@ export class OpenAICompatibleChatModel implements ChatModel {
     }
     const contentType = String(response.headers['content-type'] ?? '');
     if (contentType.includes('application/json')) {
-      // Some servers answer a stream request with a plain JSON error (or ignore `stream`).
-      const json = parseUpstreamJson(await response.text(), `${this.deploymentId}: stream response`);
-      const error = readOpenAIErrorObject(json);
-      if (error !== undefined) throw mapOpenAIErrorObject(error, {}, this.errorContext);
-      throw new GatewayError('upstream_bad_response', `${this.deploymentId}: expected an event stream, got JSON.`, { deploymentId: this.deploymentId });
+      // Some servers answer a stream request with a JSON error, or ignore `stream` altogether.
+      const json = await this.readJson(response, 'chat completion');
+      yield* chatResponseToStreamParts(mapOpenAIResponse(this.validate(json, openAIChatResponseSchema, 'chat completion'), this.config.model));
+      return;
     }
     const events = parseSse(response.chunks());
     let complete = false;
