@@ -1,5 +1,6 @@
 import type { ChatRequest, RequestProfile } from '../spec/index.js';
 import { approximateChatTokens } from './approximate-chat-tokens.js';
+import { defaultTaskClassifier } from './default-task-classifier.js';
 import { estimateDifficulty, type DifficultySignals } from './estimate-difficulty.js';
 import { estimateOutputTokens } from './estimate-output-tokens.js';
 import { readConversation } from './read-conversation.js';
@@ -8,7 +9,7 @@ import type { TaskClassifier } from './task-classifier.js';
 export interface AnalyzeRequestDeps {
   /** Counts the request's prompt tokens; defaults to a 4-characters-per-token approximation. */
   countTokens?: (request: ChatRequest) => number;
-  /** Predicts the task when the caller did not name one. */
+  /** Predicts the task when the caller did not name one; defaults to the shipped classifier. */
   classifier?: TaskClassifier;
 }
 
@@ -17,9 +18,6 @@ export interface RequestAnalysis {
   profile: RequestProfile;
   difficultySignals: DifficultySignals;
 }
-
-/** Without a classifier (and no task from the caller) we assume conversation, with no confidence. */
-const UNKNOWN_TASK_CONFIDENCE = 0;
 
 /**
  * Profiles a request once, before routing: tokens in, tokens expected out, capabilities it
@@ -46,14 +44,10 @@ export function analyzeRequestInDetail(request: ChatRequest, deps: AnalyzeReques
     task = callerTask;
     taskConfidence = 1;
     taskSource = 'caller';
-  } else if (deps.classifier) {
-    const prediction = deps.classifier.classify(classifiedText);
+  } else {
+    const prediction = (deps.classifier ?? defaultTaskClassifier()).classify(classifiedText);
     task = prediction.task;
     taskConfidence = prediction.confidence;
-    taskSource = 'classifier';
-  } else {
-    task = 'chat';
-    taskConfidence = UNKNOWN_TASK_CONFIDENCE;
     taskSource = 'classifier';
   }
 

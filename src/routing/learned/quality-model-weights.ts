@@ -1,0 +1,46 @@
+import type { TaskType } from '../../spec/index.js';
+
+/**
+ * The learned quality model as shipped (`quality-model-weights.json`) and as produced by
+ * `trainQualityModel`. An item-response-theory model with text-derived item parameters:
+ *
+ *   P(model m answers prompt x of task t well) = sigmoid(a(x) * (ability[m][t] - difficulty(x)) + residual[m] . x)
+ *
+ * where `difficulty(x)` and the discrimination `a(x) = softplus(.)` are linear in the prompt's
+ * standardized features, and the per-model residual captures what one model finds hard that the
+ * others do not. A model without weights gets an ability from its declared quality through the
+ * calibration table (see `LearnedQualityModel.abilityForQuality`), and no residual.
+ */
+export interface QualityModelWeights {
+  version: 1;
+  hashBuckets: number;
+  /** Inverse document frequency per hashed word bucket (see `buildRarityTable`). */
+  rarity: { buckets: number; maxIdf: number; idf: number[] };
+  featureNames: string[];
+  featureMean: number[];
+  featureScale: number[];
+  /** Task keys of the training data, e.g. benchmark names. */
+  tasks: string[];
+  /** Which gateway task type each training task stands for, so live requests find their scale. */
+  taskTypes: Record<string, TaskType>;
+  difficulty: { taskBias: Record<string, number>; dense: number[]; hashed: number[] };
+  discrimination: { taskBias: Record<string, number>; dense: number[] };
+  models: Record<string, ModelWeights>;
+  /**
+   * Per task (and `*` for all prompts): the average predicted quality over the training prompts
+   * at each ability on a grid, increasing; inverted to place a declared quality on the scale.
+   */
+  calibration: Record<string, { abilities: number[]; quality: number[] }>;
+  /** How and on what the weights were trained, for `switchyard eval` and the curious. */
+  trainedOn?: Record<string, unknown>;
+}
+
+export interface ModelWeights {
+  /** Ability per task key; `*` is the prompt-weighted average, used for tasks it never saw. */
+  ability: Record<string, number>;
+  residualDense: number[];
+  /** Sparse residual over hashed n-grams: bucket -> weight, only non-negligible entries. */
+  residualHashed: Record<string, number>;
+}
+
+export const ANY_TASK = '*';
