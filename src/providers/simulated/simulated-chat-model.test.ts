@@ -168,6 +168,29 @@ describe('simulated provider: answers', () => {
     expect(a.usage.inputTokens).toBeGreaterThan(0);
   });
 
+  it('reports a repeated long prompt prefix as cached input in 128-token steps', async () => {
+    const m = model();
+    const system = { role: 'system' as const, content: 'Policy clause. '.repeat(400) };
+    const first = await settle(m.complete({ ...hello, messages: [system, { role: 'user', content: 'First question?' }] }, {}));
+    expect(first.usage.cachedInputTokens).toBeUndefined();
+    const second = await settle(m.complete({ ...hello, messages: [system, { role: 'user', content: 'Second question?' }] }, {}));
+    const cached = second.usage.cachedInputTokens ?? 0;
+    expect(cached).toBeGreaterThanOrEqual(1024);
+    expect(cached % 128).toBe(0);
+    expect(cached).toBeLessThan(second.usage.inputTokens);
+    const off = model({ promptCaching: false });
+    await settle(off.complete({ ...hello, messages: [system, { role: 'user', content: 'First question?' }] }, {}));
+    const uncached = await settle(off.complete({ ...hello, messages: [system, { role: 'user', content: 'Second question?' }] }, {}));
+    expect(uncached.usage.cachedInputTokens).toBeUndefined();
+  });
+
+  it('never reports a short prompt as cached', async () => {
+    const m = model();
+    await settle(m.complete(hello, {}));
+    const again = await settle(m.complete(hello, {}));
+    expect(again.usage.cachedInputTokens).toBeUndefined();
+  });
+
   it('refuses unknown settings at creation', () => {
     expect(() => model({ ttftMS: 5 })).toThrow(GatewayError);
     expect(() => model({ failureRates: { rate_limited: 2 } })).toThrow(/failureRates/);

@@ -12,6 +12,7 @@ import { hashText } from './hash-text.js';
 import { createSeededRandom, type Random } from './seeded-random.js';
 import { pickSimulatedFailure, simulatedFailureError } from './simulated-failure.js';
 import { parseSimulatedSettings, type SimulatedSettings } from './simulated-settings.js';
+import { SimulatedPromptCache } from './simulated-prompt-cache.js';
 import { SimulatedTimer } from './simulated-timer.js';
 
 /** Text is streamed in pieces of about this long, so that a fast model does not need a timer per token. */
@@ -29,12 +30,14 @@ export class SimulatedChatModel implements ChatModel {
   private readonly settings: SimulatedSettings;
   /** One sequence per deployment for failures and jitter, so a run of calls is repeatable. */
   private readonly random: Random;
+  private readonly promptCache: SimulatedPromptCache | undefined;
 
   constructor(options: ProviderFactoryOptions) {
     this.deploymentId = options.deploymentId;
     this.model = options.model;
     this.settings = parseSimulatedSettings(options.settings, options.deploymentId);
     this.random = createSeededRandom(this.settings.seed ?? hashText(options.deploymentId));
+    this.promptCache = this.settings.promptCaching ? new SimulatedPromptCache() : undefined;
   }
 
   async complete(request: ChatRequest, options: CallOptions): Promise<ChatResponse> {
@@ -98,7 +101,7 @@ export class SimulatedChatModel implements ChatModel {
 
   /** Everything decided before the first byte: the answer, the usage, this call's TTFT, whether it fails. */
   private prepare(request: ChatRequest): { choices: SimulatedChoice[]; usage: Usage; ttftMs: number; failure: ReturnType<typeof pickSimulatedFailure> } {
-    const inputTokens = countSimulatedPromptTokens(request, this.settings.countTokens);
+    const { inputTokens, throughMessage } = countSimulatedPromptTokens(request, this.settings.countTokens);
     const window = this.settings.contextWindow;
     if (window !== undefined && inputTokens + (request.maxOutputTokens ?? 0) > window) {
       throw new GatewayError(
@@ -112,8 +115,13 @@ export class SimulatedChatModel implements ChatModel {
     const ttftMs = Math.max(0, this.settings.ttftMs + jitter);
     if (failure !== undefined && failure !== 'timeout' && failure !== 'network') throw simulatedFailureError(failure, this.deploymentId, this.random);
     const choices = buildSimulatedAnswer(request, this.model, this.settings);
-    const outputTokens = choices.reduce((sum, c) => sum + c.outputTokens, 0);
-    return { choices, usage: { inputTokens, outputTokens }, ttftMs, failure };
+    const usage: Usage = { inputTokens, outputTokens: choices.reduce((sum, c) => sum + c.outputTokens, 0) };
+    if (this.promptCache) {
+      const toolsKey = JSON.stringify([request.tools ?? null, request.responseFormat?.type === 'json_schema' ? request.responseFormat.jsonSchema : null]);
+      const cached = this.promptCache.lookupAndStore(toolsKey, request.messages, throughMessage);
+      if (cached > 0) usage.cachedInputTokens = cached;
+    }
+    return { choices, usage, ttftMs, failure };
   }
 
   private *choiceParts(choice: SimulatedChoice): Generator<{ part: StreamPart; delayMs: number }> {

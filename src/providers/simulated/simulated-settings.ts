@@ -28,6 +28,8 @@ const settingsSchema = z.strictObject({
   /** Length range of a generated answer, in tokens, before any max-tokens cut. */
   answerTokens: z.strictObject({ min: z.number().int().positive(), max: z.number().int().positive() }).optional(),
   embeddingDimensions: z.number().int().positive().optional(),
+  /** Report repeated prompt prefixes of 1024+ tokens as cached input, as OpenAI's prompt cache does (default on). */
+  promptCaching: z.boolean().optional(),
   /** Token counter for usage (the catalog's tokenizer); defaults to about four characters a token. */
   countTokens: z.custom<(text: string) => number>((value) => typeof value === 'function', 'must be a function (text) => number').optional(),
 });
@@ -44,6 +46,7 @@ export interface SimulatedSettings {
   maxOutputTokens: number;
   answerTokens: { min: number; max: number };
   embeddingDimensions: number;
+  promptCaching: boolean;
   countTokens: (text: string) => number;
 }
 
@@ -79,6 +82,7 @@ export function parseSimulatedSettings(settings: Record<string, unknown> | undef
     maxOutputTokens: s.maxOutputTokens ?? 4096,
     answerTokens,
     embeddingDimensions: s.embeddingDimensions ?? 1536,
+    promptCaching: s.promptCaching ?? true,
     countTokens: s.countTokens ?? approximateTokens,
   };
 }
