@@ -1,3 +1,4 @@
+import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import { convertToOpenAIRequest } from './convert-to-openai-request.js';
@@ -157,5 +158,50 @@ describe('convertToOpenAIRequest', () => {
     expect(body.random_seed).toBe(3);
     expect(body).not.toHaveProperty('seed');
     expect(body).not.toHaveProperty('user');
+  });
+});
+
+/** Field names checked against the official client's request types at compile time. */
+const OFFICIAL_FIELDS: ReadonlyArray<keyof ChatCompletionCreateParamsStreaming> = [
+  'model', 'messages', 'tools', 'tool_choice', 'parallel_tool_calls', 'response_format', 'temperature', 'top_p',
+  'max_completion_tokens', 'max_tokens', 'stop', 'n', 'seed', 'user', 'presence_penalty', 'frequency_penalty',
+  'reasoning_effort', 'stream', 'stream_options',
+];
+
+describe('convertToOpenAIRequest against the official client types', () => {
+  it('sends only fields the official Chat Completions request type declares, with messages it accepts', () => {
+    const body = convert(
+      {
+        model: 'auto',
+        messages: [
+          { role: 'developer', content: 'Be brief.' },
+          { role: 'user', content: [{ type: 'text', text: 'Look:' }, { type: 'image', url: 'https://example.com/a.png', detail: 'high' }] },
+          { role: 'assistant', content: null, toolCalls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+          { role: 'tool', toolCallId: 'c', content: 'done' },
+        ],
+        tools: [weatherTool],
+        toolChoice: 'required',
+        parallelToolCalls: true,
+        responseFormat: { type: 'json_schema', jsonSchema: { name: 'x', schema: { type: 'object' }, strict: true } },
+        temperature: 1,
+        topP: 1,
+        maxOutputTokens: 10,
+        stop: ['x'],
+        n: 1,
+        seed: 1,
+        user: 'u',
+        presencePenalty: 0,
+        frequencyPenalty: 0,
+        reasoningEffort: 'high',
+      },
+      true,
+    );
+    for (const key of Object.keys(body)) expect(OFFICIAL_FIELDS).toContain(key);
+    const messages = body.messages as ChatCompletionMessageParam[];
+    expect(messages.map((message) => message.role)).toEqual(['developer', 'user', 'assistant', 'tool']);
+    expect(messages[1]?.content).toEqual([
+      { type: 'text', text: 'Look:' },
+      { type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'high' } },
+    ]);
   });
 });
