@@ -1,0 +1,18 @@
+export type * from './gateway-observer.js';
+export { combineObservers, type ListenerErrorHandler } from './combine-observers.js';
+export { GatewayMetrics, LATENCY_BUCKETS_SECONDS, TTFT_BUCKETS_SECONDS, type GatewayMetricsOptions } from './gateway-metrics.js';
+export { createLogger, REDACT_PATHS, type LoggerOptions } from './create-logger.js';
+export { redactSecrets } from './redact-secrets.js';
+export { RequestLogListener, type RequestLogOptions } from './request-log-listener.js';
+export { RollingStats, type RollingStatsOptions, type StatsReport, type SeriesPoint } from './rolling-stats.js';
+export type { StatsSummary } from './stats-summary.js';
+export { parseWindow } from './parse-window.js';
+export type { DecisionLog, DecisionQuery, DecisionRecord } from './decision-record.js';
+export { MemoryDecisionLog, matchesDecisionQuery, type MemoryDecisionLogOptions } from './memory-decision-log.js';
+export { DecisionRecorder, toDecisionRecord } from './decision-recorder.js';
+export { summarizeDecisions, type AuditSummary, type TrafficShare } from './summarize-decisions.js';
+export { StatusBoard, type BudgetStatusView } from './status-board.js';
+export { buildDashboardSnapshot, type DashboardSnapshot } from './dashboard-snapshot.js';
+export { createTracing, type Tracing, type TracingOptions } from './create-tracing.js';
+export { RequestTracer } from './request-tracer.js';
+export { createTelemetry, type Telemetry, type TelemetryOptions } from './create-telemetry.js';

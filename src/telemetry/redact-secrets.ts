@@ -1,0 +1,43 @@
+/** What a redacted secret is replaced with; says what kind it was so that the log stays readable. */
+const mask = (kind: string): string => `[REDACTED:${kind}]`;
+
+/**
+ * Patterns for secrets that show up in prompts by accident: API keys pasted into code, auth
+ * headers, cloud credentials, private keys and long random tokens. Ordered most specific first
+ * so that a key is named by its kind rather than caught by the generic token rule.
+ */
+const RULES: ReadonlyArray<{ kind: string; pattern: RegExp }> = [
+  { kind: 'private-key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
+  { kind: 'bearer', pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi },
+  // OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), our own virtual keys (sk-sy-…): all start with sk-.
+  { kind: 'api-key', pattern: /\bsk-[A-Za-z0-9_-]{16,}/g },
+  { kind: 'api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { kind: 'api-key', pattern: /\b(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}/g },
+  { kind: 'api-key', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+  { kind: 'aws-access-key', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  { kind: 'aws-secret', pattern: /\b(aws_secret_access_key|AWS_SECRET_ACCESS_KEY)(\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}\b/g },
+  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  { kind: 'email', pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g },
+  // `password=…`, `api_key: "…"` and the like: keep the name, hide the value.
+  { kind: 'credential', pattern: /\b(password|passwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token)(\s*[=:]\s*["']?)[^\s"',;]{6,}/gi },
+  { kind: 'hex-token', pattern: /\b[a-fA-F0-9]{32,}\b/g },
+  // Long base64/base64url runs with both letters and digits; plain words never get this long.
+  { kind: 'token', pattern: /\b(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z0-9+/_-]*[A-Za-z])[A-Za-z0-9+/_-]{40,}={0,2}/g },
+];
+
+/**
+ * Replaces obvious secrets in free text (prompts, completions, error messages) with a marker.
+ * It is a safety net for opt-in prompt logging, not a guarantee: it looks for shapes, so a secret
+ * without a recognisable shape passes through.
+ */
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const { kind, pattern } of RULES) {
+    out = out.replace(pattern, (...match: unknown[]) => {
+      // Rules with a named prefix group keep the prefix so the reader sees which field it was.
+      const prefix = typeof match[1] === 'string' && typeof match[2] === 'string' ? `${match[1]}${match[2]}` : typeof match[1] === 'string' && kind === 'bearer' ? `${match[1]} ` : '';
+      return `${prefix}${mask(kind)}`;
+    });
+  }
+  return out;
+}
