@@ -1,7 +1,7 @@
 import { describeAdapterConformance, type ConformanceError, type ConformanceKit } from '../../../test/support/adapter-conformance.js';
 import type { FakeReply } from '../../../test/support/fake-upstream.js';
 import { loadFixtureJson } from '../../../test/support/fixtures.js';
-import { openaiProvider } from './openai-provider.js';
+import { OPENAI_COMPATIBLE_PROVIDERS, openaiProvider } from './openai-provider.js';
 
 const ID = 'chatcmpl-conformance';
 const MODEL = 'gpt-4o-mini-2024-07-18';
@@ -93,3 +93,14 @@ const openaiConformanceKit: ConformanceKit = {
 };
 
 describeAdapterConformance(openaiConformanceKit);
+
+// The same wire format through Azure's deployment paths and `api-key` header.
+const azureProvider = OPENAI_COMPATIBLE_PROVIDERS.find((factory) => factory.name === 'azure');
+describeAdapterConformance({
+  ...openaiConformanceKit,
+  provider: 'azure',
+  createModel: (baseUrl, pools) => {
+    if (azureProvider === undefined) throw new Error('azure preset missing');
+    return azureProvider.create({ deploymentId: 'azure/conformance', model: 'gpt-4o-mini', baseUrl, apiKey: 'azure-test-key', pools, settings: { deployment: 'conformance' } });
+  },
+});
