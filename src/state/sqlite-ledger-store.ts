@@ -6,6 +6,7 @@ import type { LedgerListQuery, LedgerStore, ScopeSpend, SpendGroupBy, SpendRepor
 import { sortSpendRows } from './sort-spend-rows.js';
 import { DAY_MS, HOUR_MS, epochDay, timeBucketLabel } from './spend-group-label.js';
 import { nanosToUsd, usdToNanos } from './usd-nanos.js';
+import type { WalSyncer } from './wal-syncer.js';
 
 interface LedgerRow {
   id: string;
@@ -98,7 +99,11 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly list: Statement<[ListParams], LedgerRow>;
   private readonly count: Statement<[], { n: number }>;
 
-  constructor(db: Database) {
+  /** Syncs the WAL after each batch when SQLite itself does not (synchronous=NORMAL). */
+  private readonly walSyncer: WalSyncer | undefined;
+
+  constructor(db: Database, walSyncer?: WalSyncer) {
+    this.walSyncer = walSyncer;
     this.insertEntry = db.prepare(`INSERT OR IGNORE INTO ledger
       (id, kind, request_id, attempt, key_id, team, deployment_id, input_tokens, output_tokens, cached_input_tokens,
        cost_usd, cost_nanos, latency_ms, ttft_ms, outcome, error_code, decision_id, cache_hit, streamed, started_at, ended_at)
@@ -131,6 +136,7 @@ export class SqliteLedgerStore implements LedgerStore {
     if (entries.length === 0) return;
     // IMMEDIATE takes the write lock up front, so a second process cannot make the batch fail half-way.
     this.appendAll.immediate(entries);
+    await this.walSyncer?.sync();
   }
 
   async spendByScope(fromMs: number): Promise<ScopeSpend[]> {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { GLOBAL_SCOPE_ID, SQLITE_FILENAME, SqliteStore, budgetId } from '../../src/state/index.js';
 import { describeStoreContract, ledgerEntry } from './describe-store-contract.js';
 
@@ -12,7 +12,8 @@ const freshDir = (): string => join(root, `store-${++n}`, 'nested');
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describeStoreContract('sqlite', () => SqliteStore.open({ dataDir: freshDir() }));
+describeStoreContract('sqlite (NORMAL, WAL synced after ledger batches)', () => SqliteStore.open({ dataDir: freshDir() }));
+describeStoreContract('sqlite (FULL)', () => SqliteStore.open({ dataDir: freshDir(), synchronous: 'FULL' }));
 
 describe('SqliteStore', () => {
   it('creates the data directory, uses WAL and records migrations', async () => {
@@ -24,6 +25,17 @@ describe('SqliteStore', () => {
     const db = new Database(join(dir, SQLITE_FILENAME), { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
+  });
+
+  it('syncs the WAL after ledger batches, sharing one sync between concurrent batches', async () => {
+    const store = await SqliteStore.open({ dataDir: freshDir() });
+    const { WalSyncer } = await import('../../src/state/wal-syncer.js');
+    const datasync = vi.spyOn(WalSyncer.prototype as unknown as { datasync: () => Promise<void> }, 'datasync');
+    await Promise.all(Array.from({ length: 10 }, (_, i) => store.ledger.appendEntries([ledgerEntry({ id: `r${i}` })])));
+    expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(datasync.mock.calls.length).toBeLessThanOrEqual(2);
+    datasync.mockRestore();
+    await store.close();
   });
 
   it('keeps keys, budgets, spend and alert state across close and reopen', async () => {
