@@ -42,6 +42,7 @@ const TASK_BENCHMARKS: Record<TaskType, (s: BenchmarkScores) => number | undefin
   chat: (s) => (s.arenaElo === undefined ? undefined : clamp01((s.arenaElo - 1000) / 400)),
 };
 
+const GPT_4O_MINI: BenchmarkScores = { mmlu: 82.0, humanEval: 87.2, math: 70.2, gpqa: 40.2, drop: 79.7, mgsm: 87.0, arenaElo: 1275 }; // OpenAI, GPT-4o mini launch post, July 2024
 const GPT_4O: BenchmarkScores = { mmlu: 88.7, humanEval: 90.2, math: 76.6, gpqa: 53.6, drop: 83.4, mgsm: 90.5, arenaElo: 1285 }; // OpenAI, "Hello GPT-4o", May 2024
 const CLAUDE_35_SONNET: BenchmarkScores = { mmlu: 88.7, humanEval: 93.7, math: 78.3, gpqa: 65.0, drop: 87.1, mgsm: 91.6, arenaElo: 1285 }; // Anthropic, Claude 3.5 Sonnet (Oct 2024) table; MMLU from the June release
 const CLAUDE_35_HAIKU: BenchmarkScores = { humanEval: 88.1, math: 69.2, gpqa: 41.6, drop: 83.1, mgsm: 85.6, arenaElo: 1235 }; // Anthropic, Claude 3.5 Haiku launch table (no MMLU reported)
@@ -55,9 +56,11 @@ const LLAMA_31_70B: BenchmarkScores = { mmlu: 83.6, humanEval: 80.5, math: 68.0,
  */
 export const FAMILY_BENCHMARKS: Readonly<Record<string, BenchmarkScores>> = {
   'gpt-4o': GPT_4O,
-  'gpt-4o-mini': { mmlu: 82.0, humanEval: 87.2, math: 70.2, gpqa: 40.2, drop: 79.7, mgsm: 87.0, arenaElo: 1275 }, // OpenAI, GPT-4o mini launch post, July 2024
+  'gpt-4o-mini': GPT_4O_MINI,
   'gpt-4.1': GPT_4O, // floor: GPT-4o
+  'gpt-4.1-small': GPT_4O_MINI, // floor for mini and nano: GPT-4o mini
   'gpt-5': GPT_4O, // floor: GPT-4o
+  'gpt-5-small': GPT_4O_MINI, // floor for mini and nano: GPT-4o mini
   'openai-o-series': GPT_4O, // floor: GPT-4o
   'gpt-3.5-turbo': { mmlu: 69.8, humanEval: 68.0, math: 43.3, gpqa: 30.8, drop: 70.2, mgsm: 56.3, arenaElo: 1115 }, // OpenAI simple-evals table
   'claude-3-haiku': { mmlu: 75.2, humanEval: 75.9, math: 38.9, gpqa: 33.3, drop: 78.4, mgsm: 75.1, arenaElo: 1180 }, // Anthropic, Claude 3 model card, March 2024
