@@ -1,0 +1,203 @@
+import { performance } from 'node:perf_hooks';
+import type { ChatRequest } from '../spec/chat-request.js';
+import type { StreamPart } from '../spec/stream-part.js';
+import { toGatewayError } from '../errors/gateway-error.js';
+import { AttemptsExhaustedError } from '../engine/attempts-exhausted-error.js';
+import type { AttemptRecord, ChatStream, Gateway, RequestContext } from '../engine/gateway.js';
+import type { AttemptRole, AttemptSummary, GatewayObserver, RequestFinishedEvent } from '../telemetry/gateway-observer.js';
+
+export interface ObserveGatewayOptions {
+  /** Put prompt and completion text on request events (for opt-in prompt logging). */
+  capturePrompts?: boolean;
+  now?: () => number;
+}
+
+/** The first attempt is the decision's pick; the same deployment again is a retry, another one a fallback. */
+function summarizeAttempts(attempts: readonly AttemptRecord[]): AttemptSummary[] {
+  return attempts.map((attempt, index) => {
+    const previous = index === 0 ? undefined : attempts[index - 1];
+    const role: AttemptRole = previous === undefined ? 'first' : previous.deploymentId === attempt.deploymentId ? 'retry' : 'fallback';
+    const summary: AttemptSummary = { deploymentId: attempt.deploymentId, role, outcome: attempt.outcome, latencyMs: attempt.latencyMs };
+    if (attempt.errorCode !== undefined) summary.errorCode = attempt.errorCode;
+    if (attempt.ttftMs !== undefined) summary.ttftMs = attempt.ttftMs;
+    return summary;
+  });
+}
+
+function promptText(request: ChatRequest): string {
+  return request.messages
+    .map((message) => {
+      const content = message.content;
+      const text = typeof content === 'string' ? content : content === null ? '' : content.map((part) => (part.type === 'text' ? part.text : `[${part.type}]`)).join('');
+      return `${message.role}: ${text}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Wraps a gateway so that every chat and embedding call reports to telemetry: request start,
+ * the decision, each attempt and the finish. Built from the engine's public results, so it works
+ * with any engine; with no observer the gateway is returned untouched.
+ */
+export function observeGateway(gateway: Gateway, observer: GatewayObserver | undefined, options: ObserveGatewayOptions = {}): Gateway {
+  if (observer === undefined) return gateway;
+  const now = options.now ?? Date.now;
+  const capture = options.capturePrompts === true;
+
+  const report = (base: Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'>, attempts: AttemptSummary[], started: number): void => {
+    const at = now();
+    attempts.forEach((attempt, index) => {
+      const won = base.outcome === 'ok' && index === attempts.length - 1;
+      observer.attemptFinished?.({ ...attempt, requestId: base.requestId, ...(base.decisionId ? { decisionId: base.decisionId } : {}), at, index, won });
+    });
+    observer.requestFinished?.({ ...base, attempts, at, latencyMs: performance.now() - started });
+  };
+
+  const failed = (error: unknown, context: RequestContext, endpoint: 'chat' | 'embeddings', streamed: boolean, started: number): void => {
+    const typed = toGatewayError(error);
+    const attempts = error instanceof AttemptsExhaustedError ? summarizeAttempts(error.attempts) : [];
+    const base: Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'> = {
+      requestId: context.requestId,
+      endpoint,
+      streamed,
+      outcome: typed.outcome,
+      status: typed.status,
+      errorCode: typed.code,
+      costUsd: 0,
+    };
+    const last = attempts.at(-1)?.deploymentId ?? typed.deploymentId;
+    if (last !== undefined) base.deploymentId = last;
+    if (context.principal !== undefined) base.principalId = context.principal.keyId;
+    report(base, attempts, started);
+  };
+
+  const begin = (context: RequestContext, endpoint: 'chat' | 'embeddings'): number => {
+    observer.requestStarted?.({ requestId: context.requestId, at: now(), endpoint });
+    return performance.now();
+  };
+
+  return {
+    get summary() {
+      return gateway.summary;
+    },
+    async chat(request, context) {
+      const started = begin(context, 'chat');
+      let result;
+      try {
+        result = await gateway.chat(request, context);
+      } catch (error) {
+        failed(error, context, 'chat', false, started);
+        throw error;
+      }
+      const principalId = context.principal?.keyId;
+      observer.decisionMade?.({ requestId: context.requestId, at: now(), decision: result.decision, ...(principalId ? { principalId } : {}) });
+      const attempts = summarizeAttempts(result.attempts);
+      const base: Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'> = {
+        requestId: context.requestId,
+        decisionId: result.decision.id,
+        endpoint: 'chat',
+        policy: result.decision.policy,
+        task: result.decision.profile.task,
+        streamed: false,
+        deploymentId: result.deploymentId,
+        outcome: 'ok',
+        status: 200,
+        usage: result.usage,
+        costUsd: result.costUsd,
+      };
+      const ttft = result.attempts.at(-1)?.ttftMs;
+      if (ttft !== undefined) base.ttftMs = ttft;
+      if (principalId !== undefined) base.principalId = principalId;
+      if (capture) {
+        base.prompt = promptText(request);
+        base.completion = result.response.choices.map((choice) => choice.message.content ?? '').join('\n');
+      }
+      report(base, attempts, started);
+      return result;
+    },
+    async chatStream(request, context) {
+      const started = begin(context, 'chat');
+      let stream: ChatStream;
+      try {
+        stream = await gateway.chatStream(request, context);
+      } catch (error) {
+        failed(error, context, 'chat', true, started);
+        throw error;
+      }
+      const principalId = context.principal?.keyId;
+      observer.decisionMade?.({ requestId: context.requestId, at: now(), decision: stream.decision, ...(principalId ? { principalId } : {}) });
+      const completion: string[] = [];
+      const parts = capture ? collectText(stream.parts, completion) : stream.parts;
+      const settlement = stream.settlement.then((settled) => {
+        const base: Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'> = {
+          requestId: context.requestId,
+          decisionId: stream.decision.id,
+          endpoint: 'chat',
+          policy: stream.decision.policy,
+          task: stream.decision.profile.task,
+          streamed: true,
+          deploymentId: settled.deploymentId,
+          outcome: settled.outcome,
+          status: 200,
+          usage: settled.usage,
+          costUsd: settled.costUsd,
+        };
+        if (settled.error !== undefined) base.errorCode = settled.error.code;
+        const ttft = settled.attempts.at(-1)?.ttftMs;
+        if (ttft !== undefined) base.ttftMs = ttft;
+        if (principalId !== undefined) base.principalId = principalId;
+        if (capture) {
+          base.prompt = promptText(request);
+          base.completion = completion.join('');
+        }
+        try {
+          report(base, summarizeAttempts(settled.attempts), started);
+        } catch {
+          // Telemetry never changes how a stream settles.
+        }
+        return settled;
+      });
+      return { ...stream, parts, settlement };
+    },
+    async embed(request, context) {
+      const started = begin(context, 'embeddings');
+      let result;
+      try {
+        result = await gateway.embed(request, context);
+      } catch (error) {
+        failed(error, context, 'embeddings', false, started);
+        throw error;
+      }
+      const principalId = context.principal?.keyId;
+      observer.decisionMade?.({ requestId: context.requestId, at: now(), decision: result.decision, ...(principalId ? { principalId } : {}) });
+      const base: Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'> = {
+        requestId: context.requestId,
+        decisionId: result.decision.id,
+        endpoint: 'embeddings',
+        policy: result.decision.policy,
+        task: result.decision.profile.task,
+        streamed: false,
+        deploymentId: result.deploymentId,
+        outcome: 'ok',
+        status: 200,
+        usage: { inputTokens: result.response.usage.inputTokens, outputTokens: 0 },
+        costUsd: result.costUsd,
+      };
+      if (principalId !== undefined) base.principalId = principalId;
+      report(base, summarizeAttempts(result.attempts), started);
+      return result;
+    },
+    route: (request, context) => gateway.route(request, context),
+    listModels: () => gateway.listModels(),
+    stats: () => gateway.stats(),
+    health: () => gateway.health(),
+    close: () => gateway.close(),
+  };
+}
+
+async function* collectText(parts: AsyncIterable<StreamPart>, into: string[]): AsyncIterable<StreamPart> {
+  for await (const part of parts) {
+    if (part.type === 'text-delta') into.push(part.text);
+    yield part;
+  }
+}
