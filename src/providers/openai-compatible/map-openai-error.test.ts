@@ -43,6 +43,15 @@ describe('mapOpenAIError', () => {
     expect(error.retryable).toBe(true);
   });
 
+  it('falls back to the x-ratelimit-reset header of the limit that was hit', () => {
+    const headers = { 'x-ratelimit-reset-requests': '6m0s', 'x-ratelimit-reset-tokens': '1.5s' };
+    expect(mapOpenAIError(429, headers, fixture('switchyard-error-rate-limited.json'), context).retryAfterMs).toBe(1500);
+    const requestsBody = JSON.stringify({ error: { message: 'Rate limit reached on requests per day (RPD)', type: 'requests', code: 'rate_limit_exceeded' } });
+    expect(mapOpenAIError(429, headers, requestsBody, context).retryAfterMs).toBe(360_000);
+    expect(mapOpenAIError(429, { ...headers, 'retry-after': '2' }, requestsBody, context).retryAfterMs).toBe(2000);
+    expect(mapOpenAIError(429, {}, requestsBody, context).retryAfterMs).toBeUndefined();
+  });
+
   it('keeps an exhausted quota a rate limit but not retryable', () => {
     const error = mapOpenAIError(429, {}, fixture('switchyard-error-insufficient-quota.json'), context);
     expect(error.code).toBe('rate_limited');

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../errors/error-codes.js';
 import { parseRetryAfter } from '../../http/retry-after.js';
 import { tryParseJson } from '../../http/safe-json.js';
 import { openAIErrorObjectSchema, type OpenAIErrorObject } from './openai-wire.js';
+import { parseOpenAIRateLimitReset } from './parse-openai-rate-limit-reset.js';
 
 export interface OpenAIErrorContext {
   deploymentId: string;
@@ -70,7 +71,8 @@ export function mapOpenAIErrorObject(
 
   const gatewayCode = classify(status, code, error, upstreamMessage);
   if (gatewayCode === 'rate_limited') {
-    const retryAfterMs = response.headers !== undefined ? parseRetryAfter(response.headers) : undefined;
+    const retryAfterMs =
+      response.headers !== undefined ? (parseRetryAfter(response.headers) ?? parseOpenAIRateLimitReset(response.headers, error.type)) : undefined;
     // An exhausted quota or billing limit stays a rate limit (it is a 429 and the router must
     // move on), but waiting and retrying the same deployment cannot succeed until someone pays.
     const quota = code === 'insufficient_quota' || error.type === 'insufficient_quota';
