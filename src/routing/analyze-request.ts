@@ -1,5 +1,5 @@
 import type { ChatRequest, RequestProfile } from '../spec/index.js';
-import { approximateChatTokens } from './approximate-chat-tokens.js';
+import { countChatTokens } from '../catalog/index.js';
 import { defaultTaskClassifier } from './default-task-classifier.js';
 import { estimateDifficulty, type DifficultySignals } from './estimate-difficulty.js';
 import { estimateOutputTokens } from './estimate-output-tokens.js';
@@ -7,7 +7,11 @@ import { readConversation } from './read-conversation.js';
 import type { TaskClassifier } from './task-classifier.js';
 
 export interface AnalyzeRequestDeps {
-  /** Counts the request's prompt tokens; defaults to a 4-characters-per-token approximation. */
+  /**
+   * Counts the request's prompt tokens once for every candidate; defaults to the catalog's
+   * count with OpenAI's o200k encoding. Other families' tokenizers differ by a few percent,
+   * which the context-window check tolerates; cost estimates are estimates anyway.
+   */
   countTokens?: (request: ChatRequest) => number;
   /** Predicts the task when the caller did not name one; defaults to the shipped classifier. */
   classifier?: TaskClassifier;
@@ -23,13 +27,19 @@ export interface RequestAnalysis {
  * Profiles a request once, before routing: tokens in, tokens expected out, capabilities it
  * needs, its task and how hard it looks. Pure apart from the injected counter and classifier.
  */
+const REFERENCE_MODEL = { model: 'gpt-4o' };
+
+function countWithReferenceTokenizer(request: ChatRequest): number {
+  return countChatTokens(request, REFERENCE_MODEL);
+}
+
 export function analyzeRequest(request: ChatRequest, deps: AnalyzeRequestDeps = {}): RequestProfile {
   return analyzeRequestInDetail(request, deps).profile;
 }
 
 export function analyzeRequestInDetail(request: ChatRequest, deps: AnalyzeRequestDeps = {}): RequestAnalysis {
   const conversation = readConversation(request);
-  const inputTokens = (deps.countTokens ?? approximateChatTokens)(request);
+  const inputTokens = (deps.countTokens ?? countWithReferenceTokenizer)(request);
   // The system prompt often says what the job is ("You are a translator"); the last user turn
   // says what is asked now. Earlier turns would mostly blur the signal.
   const classifiedText = conversation.systemText

@@ -11,6 +11,7 @@ export const BUILT_IN_POLICIES: Readonly<Record<'balanced' | 'cheapest' | 'faste
     description: 'Quality first for hard requests, cost first for easy ones; latency and reliability break ties.',
     weights: { cost: 0.28, latency: 0.14, quality: 0.43, reliability: 0.15 },
     difficultyBoost: 1,
+    adequacyFloor: 0.3,
     budgetAware: true,
   },
   cheapest: {
@@ -31,6 +32,7 @@ export const BUILT_IN_POLICIES: Readonly<Record<'balanced' | 'cheapest' | 'faste
     description: 'The highest expected quality for the task, whatever it costs.',
     weights: { cost: 0.03, latency: 0.04, quality: 0.85, reliability: 0.08 },
     difficultyBoost: 0,
+    adequacyFloor: 0.3,
   },
 };
 

@@ -1,22 +1,22 @@
+import { estimateRequestCostUsd, maxRequestCostUsd } from '../catalog/index.js';
 import type { ModelProfile } from '../spec/index.js';
 
 /**
- * Prices a request on one deployment. Injected so that the catalog's estimator (cached-input
- * and tiered prices) can replace the plain per-token arithmetic below.
+ * Prices a request on one deployment. Injected so that callers (tests, what-if estimates) can
+ * swap the catalog's arithmetic for their own.
  */
 export interface CostEstimator {
   /** Expected cost in USD for the given input and expected output tokens. */
   estimateRequestCostUsd(profile: ModelProfile, inputTokens: number, outputTokens: number): number;
-  /** Worst case in USD when the answer runs to `maxOutputTokens`. */
-  maxRequestCostUsd(profile: ModelProfile, inputTokens: number, maxOutputTokens: number): number;
+  /**
+   * Worst case in USD: the output runs to `maxOutputTokens` (the caller's cap), or to the
+   * model's maximum when the caller set none, within what the context window leaves.
+   */
+  maxRequestCostUsd(profile: ModelProfile, inputTokens: number, maxOutputTokens: number | undefined): number;
 }
 
-/** List prices, no caching discounts: what a request costs when nothing is cached. */
-export const listPriceCostEstimator: CostEstimator = {
-  estimateRequestCostUsd(profile, inputTokens, outputTokens) {
-    return (inputTokens * profile.pricing.inputPerMTok + outputTokens * profile.pricing.outputPerMTok) / 1_000_000;
-  },
-  maxRequestCostUsd(profile, inputTokens, maxOutputTokens) {
-    return (inputTokens * profile.pricing.inputPerMTok + maxOutputTokens * profile.pricing.outputPerMTok) / 1_000_000;
-  },
+/** The catalog's prices: list prices, long-context tiers, no cache hits assumed. */
+export const catalogCostEstimator: CostEstimator = {
+  estimateRequestCostUsd: (profile, inputTokens, outputTokens) => estimateRequestCostUsd(profile, inputTokens, outputTokens),
+  maxRequestCostUsd: (profile, inputTokens, maxOutputTokens) => maxRequestCostUsd(profile, inputTokens, maxOutputTokens),
 };

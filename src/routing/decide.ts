@@ -1,7 +1,7 @@
 import type { ChatRequest, Decision, ExcludedCandidate, LiveStats, ModelProfile, RequestProfile } from '../spec/index.js';
 import { analyzeRequest, type AnalyzeRequestDeps } from './analyze-request.js';
 import { checkHardConstraints } from './check-hard-constraints.js';
-import { listPriceCostEstimator, type CostEstimator } from './cost-estimator.js';
+import { catalogCostEstimator, type CostEstimator } from './cost-estimator.js';
 import { effectiveWeights } from './effective-weights.js';
 import { estimateLatency } from './estimate-latency.js';
 import { estimateReliability } from './estimate-reliability.js';
@@ -45,7 +45,7 @@ export function decide(input: DecideInput): Decision {
   const nowUs = deps.nowUs ?? defaultNowUs;
   const started = nowUs();
   const profile = input.profile ?? analyzeRequest(input.request, deps);
-  const cost = deps.cost ?? listPriceCostEstimator;
+  const cost = deps.cost ?? catalogCostEstimator;
   const quality = deps.quality ?? profileQualityEstimator;
   const wishes = input.request.routing;
 
@@ -69,10 +69,6 @@ export function decide(input: DecideInput): Decision {
       excluded.push(exclusion);
       continue;
     }
-    const worstOutput = Math.max(
-      0,
-      Math.min(profile.maxOutputTokens ?? candidate.maxOutputTokens, candidate.contextWindow - profile.inputTokens),
-    );
     const expected = quality.estimate({ profile: candidate, request: profile });
     const reliability = estimateReliability(stats);
     // Failed attempts are retried elsewhere, so a flaky deployment's time to a good answer
@@ -81,7 +77,7 @@ export function decide(input: DecideInput): Decision {
     eligible.push({
       deploymentId: candidate.id,
       estimatedCostUsd,
-      maxCostUsd: cost.maxRequestCostUsd(candidate, profile.inputTokens, worstOutput),
+      maxCostUsd: cost.maxRequestCostUsd(candidate, profile.inputTokens, profile.maxOutputTokens),
       estimatedLatencyMs: latencyMs,
       expectedQuality: expected.quality,
       reliability: reliability.value,
@@ -100,7 +96,7 @@ export function decide(input: DecideInput): Decision {
     difficulty: profile.difficulty,
     budgetRemainingFraction: input.budget?.remainingFraction,
   });
-  const candidates = scoreCandidates(eligible, weighting.weights);
+  const candidates = scoreCandidates(eligible, weighting.weights, weighting.adequacyFloor);
 
   const reasons: string[] = [
     `task ${profile.task} (${profile.taskSource}${profile.taskSource === 'classifier' ? `, confidence ${profile.taskConfidence.toFixed(2)}` : ''}), difficulty ${profile.difficulty.toFixed(2)}`,

@@ -8,6 +8,8 @@ const LOW_BUDGET_FRACTION = 0.25;
 
 export interface EffectiveWeights {
   weights: Weights;
+  /** The policy's adequacy floor, raised towards 1 (no gate) as the budget runs out. */
+  adequacyFloor: number;
   reasons: string[];
 }
 
@@ -15,8 +17,8 @@ export interface EffectiveWeights {
  * The weights one decision uses, summing to 1. Starts from the policy's weights; the caller's
  * priorities (cost, latency, quality, as ratios) then replace the policy's split of the
  * non-reliability share, keys the caller left out counting as 0; difficulty scales the quality
- * weight by the policy's `difficultyBoost`; a budget-aware policy raises the cost weight as the
- * remaining budget falls below a quarter.
+ * weight by the policy's `difficultyBoost`; a budget-aware policy raises the cost weight and
+ * relaxes the quality gate as the remaining budget falls below a quarter.
  */
 export function effectiveWeights(input: {
   policy: Policy;
@@ -43,13 +45,18 @@ export function effectiveWeights(input: {
       `difficulty ${input.difficulty.toFixed(2)}: quality weight ${factor >= 1 ? 'raised' : 'lowered'} x${factor.toFixed(2)}`,
     );
   }
+  let adequacyFloor = Math.min(1, Math.max(0, input.policy.adequacyFloor ?? 1));
   const remaining = input.budgetRemainingFraction;
   if (input.policy.budgetAware && remaining !== undefined && remaining < LOW_BUDGET_FRACTION) {
-    const factor = 1 + 3 * (1 - Math.max(0, remaining) / LOW_BUDGET_FRACTION);
+    const pressure = 1 - Math.max(0, remaining) / LOW_BUDGET_FRACTION;
+    const factor = 1 + 3 * pressure;
     w.cost *= factor;
-    reasons.push(`budget at ${Math.round(Math.max(0, remaining) * 100)}%: cost weight raised x${factor.toFixed(2)}`);
+    adequacyFloor += (1 - adequacyFloor) * pressure;
+    reasons.push(
+      `budget at ${Math.round(Math.max(0, remaining) * 100)}%: cost weight raised x${factor.toFixed(2)}, quality gate relaxed to ${adequacyFloor.toFixed(2)}`,
+    );
   }
-  return { weights: normalize(w), reasons };
+  return { weights: normalize(w), adequacyFloor, reasons };
 }
 
 function normalize(w: Weights): Weights {

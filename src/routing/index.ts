@@ -1,8 +1,7 @@
 export { analyzeRequest, analyzeRequestInDetail, type AnalyzeRequestDeps, type RequestAnalysis } from './analyze-request.js';
-export { approximateChatTokens } from './approximate-chat-tokens.js';
 export { BUILT_IN_POLICIES, DEFAULT_POLICY_NAME } from './built-in-policies.js';
 export { checkHardConstraints, type ConstraintContext } from './check-hard-constraints.js';
-export { listPriceCostEstimator, type CostEstimator } from './cost-estimator.js';
+export { catalogCostEstimator, type CostEstimator } from './cost-estimator.js';
 export { defaultTaskClassifier } from './default-task-classifier.js';
 export { decide, type DecideDeps, type DecideInput } from './decide.js';
 export { effectiveWeights, type EffectiveWeights } from './effective-weights.js';

@@ -27,6 +27,12 @@ export interface Policy {
    * `1 + difficultyBoost * (difficulty - 0.5) * 2`, so 0 turns the adjustment off.
    */
   difficultyBoost?: number;
-  /** When true, a low remaining budget raises the cost weight (see `DecideInput.budget`). */
+  /**
+   * Share of its cost and latency credit a candidate keeps when its expected quality is far
+   * below the best (see `scoreCandidates`); 1, the default, turns the gate off, as `cheapest`
+   * and `fastest` want.
+   */
+  adequacyFloor?: number;
+  /** When true, a low remaining budget raises the cost weight and relaxes the quality gate. */
   budgetAware?: boolean;
 }

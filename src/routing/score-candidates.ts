@@ -20,12 +20,25 @@ const MIN_COST_SPAN = Math.log(30);
 const MIN_LATENCY_SPAN = Math.log(8);
 /** A model this far below the best expected quality gets no quality credit at all. */
 const QUALITY_SPAN = 0.15;
+
 const RELIABILITY_SPAN = 0.2;
 /** Avoids log(0) for free local models. */
 const COST_FLOOR_USD = 1e-9;
 
-/** Turns raw estimates into normalized parts, weights them and ranks best first. */
-export function scoreCandidates(candidates: readonly CandidateEstimates[], weights: ScoreParts['weights']): ScoredCandidate[] {
+/**
+ * Turns raw estimates into normalized parts, weights them and ranks best first.
+ *
+ * `adequacyFloor` is the share of its cost and latency credit a candidate keeps when its
+ * quality part is 0. A cheap, fast answer is worth little if it is likely wrong, so cost and
+ * latency count in full only for adequate candidates: part = raw * (floor + (1 - floor) *
+ * quality part). This is what makes the cheapest model win a greeting but not a coding
+ * request under `balanced`; 1 turns the gate off.
+ */
+export function scoreCandidates(
+  candidates: readonly CandidateEstimates[],
+  weights: ScoreParts['weights'],
+  adequacyFloor = 1,
+): ScoredCandidate[] {
   if (candidates.length === 0) return [];
   let minLogCost = Infinity;
   let maxLogCost = -Infinity;
@@ -47,13 +60,16 @@ export function scoreCandidates(candidates: readonly CandidateEstimates[], weigh
   const latencySpan = Math.max(MIN_LATENCY_SPAN, maxLogLatency - minLogLatency);
 
   const scored = candidates.map((c): ScoredCandidate => {
+    const quality = clamp01(1 - (bestQuality - c.expectedQuality) / QUALITY_SPAN);
+    const adequacy = adequacyFloor + (1 - adequacyFloor) * quality;
     const parts: ScoreParts = {
-      cost: clamp01(1 - (Math.log(Math.max(COST_FLOOR_USD, c.estimatedCostUsd)) - minLogCost) / costSpan),
-      latency: clamp01(1 - (Math.log(Math.max(1, c.estimatedLatencyMs)) - minLogLatency) / latencySpan),
-      quality: clamp01(1 - (bestQuality - c.expectedQuality) / QUALITY_SPAN),
+      cost: adequacy * clamp01(1 - (Math.log(Math.max(COST_FLOOR_USD, c.estimatedCostUsd)) - minLogCost) / costSpan),
+      latency: adequacy * clamp01(1 - (Math.log(Math.max(1, c.estimatedLatencyMs)) - minLogLatency) / latencySpan),
+      quality,
       reliability: clamp01(1 - (bestReliability - c.reliability) / RELIABILITY_SPAN),
       weights,
     };
+    const reasons = adequacy < 0.99 ? [...c.reasons, `cost and latency credit x${adequacy.toFixed(2)}: expected quality ${(bestQuality - c.expectedQuality).toFixed(2)} below the best`] : c.reasons;
     const score =
       weights.cost * parts.cost +
       weights.latency * parts.latency +
@@ -67,7 +83,7 @@ export function scoreCandidates(candidates: readonly CandidateEstimates[], weigh
       maxCostUsd: c.maxCostUsd,
       estimatedLatencyMs: Math.round(c.estimatedLatencyMs),
       expectedQuality: round(c.expectedQuality),
-      reasons: c.reasons,
+      reasons,
     };
   });
   // Ties go to the cheaper deployment, then to the id, so that the order is deterministic.

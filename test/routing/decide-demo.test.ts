@@ -20,23 +20,34 @@ const LONG_DOCUMENT =
   'Summarize the following quarterly report in five bullet points for the board.\n\n' +
   'Revenue in the northern region grew while churn in the enterprise segment rose after the price change. '.repeat(1200);
 
-describe('decide under the balanced policy', () => {
+describe('decide under the balanced policy, task from the shipped classifier', () => {
   it('sends a coding request to a strong coder', () => {
-    const decision = route(ask(CODING_PROMPT, { routing: { task: 'coding' } }));
+    const decision = route(ask(CODING_PROMPT));
+    expect(decision.profile).toMatchObject({ task: 'coding', taskSource: 'classifier' });
     expect(decision.candidates[0]?.deploymentId).toBe(CLAUDE_SONNET.id);
     expect(decision.excluded).toEqual([]);
+    const llama = decision.candidates.find((c) => c.deploymentId === LLAMA_8B.id);
+    expect(llama?.reasons.join('\n')).toMatch(/cost and latency credit x0\.3/);
   });
 
   it('sends a document larger than the smallest window to a cheap long-context model', () => {
-    const decision = route(ask(LONG_DOCUMENT, { routing: { task: 'summarization' } }));
+    const decision = route(ask(LONG_DOCUMENT));
+    expect(decision.profile.task).toBe('summarization');
     expect(decision.profile.inputTokens).toBeGreaterThan(LLAMA_8B.contextWindow);
     expect(decision.excluded).toEqual([expect.objectContaining({ deploymentId: LLAMA_8B.id, reason: 'context_window' })]);
     expect(decision.candidates[0]?.deploymentId).toBe(GEMINI_FLASH.id);
   });
 
   it('sends a one-line greeting to the cheapest adequate model', () => {
-    const decision = route(ask('hi there!', { routing: { task: 'chat' } }));
+    const decision = route(ask('hi there!'));
+    expect(decision.profile.task).toBe('chat');
+    expect(decision.profile.difficulty).toBeLessThan(0.15);
     expect(decision.candidates[0]?.deploymentId).toBe(LLAMA_8B.id);
+  });
+
+  it('the three demo requests pick three different deployments', () => {
+    const picks = [CODING_PROMPT, LONG_DOCUMENT, 'hi there!'].map((p) => route(ask(p)).candidates[0]?.deploymentId);
+    expect(new Set(picks).size).toBe(3);
   });
 
   it('explains every candidate and the decision', () => {
