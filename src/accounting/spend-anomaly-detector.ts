@@ -8,7 +8,12 @@ import type { AlertSink, SpendAnomalyAlert } from './alert.js';
 import type { SpendEvent } from './budget-service.js';
 import { systemClock, type Clock } from './clock.js';
 
-const MINUTE_MS = 60_000;
+/**
+ * Spend is kept in five-minute buckets: at most 300 per scope over 25 hours, so that a check
+ * after each settlement stays a few hundred additions even for many keys.
+ */
+const BUCKET_MS = 5 * 60_000;
+const BUCKETS_PER_HOUR = 12;
 const HOUR_MS = 3_600_000;
 
 export interface SpendAnomalyRule {
@@ -30,15 +35,16 @@ export interface SpendAnomalyDetectorOptions extends SpendAnomalyRule {
 }
 
 interface Series {
-  /** Minute number since the epoch -> settled nano-dollars. */
-  minutes: Map<number, number>;
+  /** Bucket number since the epoch -> settled nano-dollars. */
+  buckets: Map<number, number>;
   /** Epoch ms from which this series has complete data. */
   since: number;
 }
 
 /**
  * The spend-rate anomaly rule, checked for the gateway, each team and each key after every
- * settlement: with `lastHour` the spend settled in the trailing 60 minutes and `baseline` the
+ * settlement: with `lastHour` the spend settled in the trailing hour (the current five-minute bucket and
+ * the 11 before it) and `baseline` the
  * average hourly spend over the up to `baselineHours` hours before that (only hours for which
  * there is data: since start, or since what `load` rebuilt from the ledger), an alert fires when
  * there are at least `minHistoryHours` of history, lastHour >= minSpendUsd and
@@ -82,8 +88,8 @@ export class SpendAnomalyDetector {
     for (const row of rows) {
       if (row.group === null) continue;
       const hour = Date.parse(`${row.group}:00:00Z`);
-      const minute = Math.floor(hour / MINUTE_MS);
-      series.minutes.set(minute, (series.minutes.get(minute) ?? 0) + usdToNanos(row.costUsd));
+      const bucket = Math.floor(hour / BUCKET_MS);
+      series.buckets.set(bucket, (series.buckets.get(bucket) ?? 0) + usdToNanos(row.costUsd));
     }
   }
 
@@ -95,8 +101,8 @@ export class SpendAnomalyDetector {
     for (const [scope, scopeId] of scopes) {
       // A key or team is judged against its own history, which begins with its first spend.
       const series = this.seriesOf(`${scope}:${scopeId}`, scope === 'global' ? this.startedAt : event.at);
-      const minute = Math.floor(event.at / MINUTE_MS);
-      series.minutes.set(minute, (series.minutes.get(minute) ?? 0) + usdToNanos(event.amountUsd));
+      const bucket = Math.floor(event.at / BUCKET_MS);
+      series.buckets.set(bucket, (series.buckets.get(bucket) ?? 0) + usdToNanos(event.amountUsd));
       await this.check(scope, scopeId, series, event.at);
     }
   };
@@ -128,16 +134,15 @@ export class SpendAnomalyDetector {
   }
 
   private measureSeries(series: Series, now: number): { lastHourUsd: number; baselineHourlyUsd: number } | undefined {
-    const nowMinute = Math.floor(now / MINUTE_MS);
-    const windowStart = nowMinute - 59;
-    const historyStart = Math.max(Math.ceil(series.since / MINUTE_MS), windowStart - this.rule.baselineHours * 60);
-    const historyHours = (windowStart - historyStart) / 60;
+    const windowStart = Math.floor(now / BUCKET_MS) - (BUCKETS_PER_HOUR - 1);
+    const historyStart = Math.max(Math.ceil(series.since / BUCKET_MS), windowStart - this.rule.baselineHours * BUCKETS_PER_HOUR);
+    const historyHours = (windowStart - historyStart) / BUCKETS_PER_HOUR;
     if (historyHours < this.rule.minHistoryHours) return undefined;
     let last = 0;
     let before = 0;
-    for (const [minute, nanos] of series.minutes) {
-      if (minute < historyStart) series.minutes.delete(minute);
-      else if (minute >= windowStart) last += nanos;
+    for (const [bucket, nanos] of series.buckets) {
+      if (bucket < historyStart) series.buckets.delete(bucket);
+      else if (bucket >= windowStart) last += nanos;
       else before += nanos;
     }
     return { lastHourUsd: nanosToUsd(last), baselineHourlyUsd: nanosToUsd(before) / historyHours };
@@ -146,7 +151,7 @@ export class SpendAnomalyDetector {
   private seriesOf(name: string, since: number): Series {
     let series = this.series.get(name);
     if (!series) {
-      series = { minutes: new Map(), since };
+      series = { buckets: new Map(), since };
       this.series.set(name, series);
     }
     return series;

@@ -33,10 +33,10 @@ describe('SpendAnomalyDetector', () => {
     const [first] = alerts;
     expect(first).toMatchObject({ kind: 'spend_anomaly', scopeId: '*' });
     if (first?.kind === 'spend_anomaly') {
-      // The trailing 60 minutes hold the 3:40 and 3:50 steps and the spike.
+      // The trailing hour (buckets from 3:35) holds the 3:40 and 3:50 steps and the spike.
       expect(first.lastHourUsd).toBeCloseTo((0.5 / 6) * 2 + 3.2, 6);
-      // 22 steps over the 3.52 hours before the window.
-      expect(first.baselineHourlyUsd).toBeCloseTo((22 * 0.5) / 6 / (211 / 60), 6);
+      // 22 steps over the 43 five-minute buckets before the window.
+      expect(first.baselineHourlyUsd).toBeCloseTo((22 * 0.5) / 6 / (43 / 12), 6);
     }
     await spend(5);
     expect(alerts).toHaveLength(2);
