@@ -207,10 +207,18 @@ export class BudgetService {
    * one is spent. Reservations in flight count as spent. The router raises cost weight as it falls.
    */
   async remainingShare(target: BudgetTarget): Promise<number> {
+    return (await this.tightestBudget(target))?.remainingShare ?? 1;
+  }
+
+  /** The caller's budget with the lowest remaining share, for decision reasons; undefined without budgets. */
+  async tightestBudget(target: BudgetTarget): Promise<BudgetStatus | undefined> {
     const now = this.clock();
-    let share = 1;
-    for (const budget of this.budgetsFor(target)) share = Math.min(share, (await this.status(budget, now)).remainingShare);
-    return share;
+    let tightest: BudgetStatus | undefined;
+    for (const budget of this.budgetsFor(target)) {
+      const status = await this.status(budget, now);
+      if (tightest === undefined || status.remainingShare < tightest.remainingShare) tightest = status;
+    }
+    return tightest;
   }
 
   outstandingReservations(): { count: number; totalUsd: number } {

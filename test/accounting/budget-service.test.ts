@@ -56,6 +56,7 @@ describe('BudgetService', () => {
     await budgets.setBudget({ scope: 'team', scopeId: 'search', period: 'day', limitUsd: 4 });
     await budgets.settle(await budgets.reserve({ principal: ana, amountUsd: 1.5, requestId: 'r' }), 1.5);
     expect(await budgets.remainingShare(ana)).toBeCloseTo(0.25, 9);
+    expect((await budgets.tightestBudget(ana))?.budget.id).toBe('key:k1:day');
     await budgets.settle(await budgets.reserve({ principal: ana, amountUsd: 0.5, requestId: 'r' }), 0.5);
     expect(await budgets.remainingShare(ana)).toBe(0);
     await expect(budgets.reserve({ principal: ana, amountUsd: 0.000001, requestId: 'r' })).rejects.toMatchObject({ code: 'budget_exceeded' });
