@@ -1,0 +1,167 @@
+import type { ModelProfile } from '../spec/model-profile.js';
+import type { GatewayConfig } from '../config/config-schema.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { UpstreamPools, type UpstreamPoolOptions } from '../http/upstream-pools.js';
+import { resolveModelProfile } from '../catalog/resolve-model-profile.js';
+import { BUILT_IN_POLICIES, DEFAULT_POLICY_NAME } from '../routing/built-in-policies.js';
+import type { DecideDeps } from '../routing/decide.js';
+import { LiveStatsTracker } from '../resilience/live-stats-tracker.js';
+import { findOpenAICompatiblePreset } from '../providers/openai/index.js';
+import type { ProviderFactory } from '../providers/provider-factory.js';
+import { createProviderRegistry } from '../providers/provider-registry.js';
+import { configDeployments } from './config-deployments.js';
+import type { DeploymentSpec } from './deployment-spec.js';
+import { detectEnvDeployments } from './env-deployments.js';
+import type { Gateway, GatewaySummary } from './gateway.js';
+import type { GatewayDeployment, GatewayPolicy, GatewayTables } from './gateway-tables.js';
+import { SIMULATED_TYPE, simulatedDeployments } from './simulated-deployments.js';
+import { SwitchyardGateway } from './switchyard-gateway.js';
+
+export interface BuildGatewayOptions {
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Extra or replacement provider factories (plugins, tests). */
+  providers?: readonly ProviderFactory[];
+  pools?: UpstreamPoolOptions;
+  routingDeps?: DecideDeps;
+  /** Most upstream calls per request unless a policy says otherwise (default 4). */
+  maxAttempts?: number;
+  now?: () => number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function keyEnvFor(type: string): string | undefined {
+  return findOpenAICompatiblePreset(type)?.apiKeyEnv;
+}
+
+/** Which deployments to build: config's, the environment's (unless config turns that off), and the simulated ones. */
+function chooseSpecs(config: GatewayConfig, env: Env, notes: string[]): DeploymentSpec[] {
+  const specs = configDeployments(config, env, keyEnvFor);
+  const taken = new Set(specs.map((spec) => spec.id));
+  if (config.autoDetectProviders) {
+    for (const spec of detectEnvDeployments(env)) {
+      if (taken.has(spec.id)) continue;
+      taken.add(spec.id);
+      specs.push(spec);
+    }
+  }
+  const real = specs.some((spec) => spec.type !== SIMULATED_TYPE);
+  const addSimulated = config.simulated === 'on' || (config.simulated === 'auto' && !real);
+  if (addSimulated) {
+    if (config.simulated === 'auto') notes.push('No real deployment is configured and no provider key is set: serving the simulated models.');
+    for (const spec of simulatedDeployments()) {
+      if (taken.has(spec.id)) continue;
+      taken.add(spec.id);
+      specs.push(spec);
+    }
+  }
+  return specs;
+}
+
+function buildDeployment(spec: DeploymentSpec, factory: ProviderFactory, pools: UpstreamPools): GatewayDeployment {
+  const profile: ModelProfile =
+    spec.resolvedProfile ?? resolveModelProfile({ ...spec.profile, id: spec.id, provider: spec.type, model: spec.model, simulated: spec.type === SIMULATED_TYPE });
+  const options: Parameters<ProviderFactory['create']>[0] = { deploymentId: spec.id, model: spec.model, pools };
+  if (spec.baseUrl !== undefined) options.baseUrl = spec.baseUrl;
+  if (spec.apiKey !== undefined) options.apiKey = spec.apiKey;
+  if (spec.headers !== undefined) options.headers = spec.headers;
+  if (spec.settings !== undefined) options.settings = spec.settings;
+  const deployment: GatewayDeployment = { id: spec.id, profile, model: factory.create(options), source: spec.source };
+  if (spec.deadlines !== undefined) deployment.deadlines = spec.deadlines;
+  if (spec.baseUrl !== undefined) deployment.baseUrl = spec.baseUrl;
+  return deployment;
+}
+
+/** Config policies as routing policies; unset weights take the default policy's. */
+function buildPolicies(config: GatewayConfig, aliases: ReadonlyMap<string, readonly string[]>): Map<string, GatewayPolicy> {
+  const expand = (names: readonly string[]): string[] => names.flatMap((name) => aliases.get(name) ?? [name]);
+  const policies = new Map<string, GatewayPolicy>();
+  for (const [name, entry] of Object.entries(config.policies)) {
+    const base = BUILT_IN_POLICIES[DEFAULT_POLICY_NAME];
+    const policy: GatewayPolicy = { name, weights: { ...base.weights, ...entry.weights } };
+    if (entry.description !== undefined) policy.description = entry.description;
+    if (entry.deployments !== undefined) policy.constraints = { allowedModels: expand(entry.deployments) };
+    if (entry.fallback !== undefined) policy.fallback = expand(entry.fallback);
+    if (entry.maxAttempts !== undefined) policy.maxAttempts = entry.maxAttempts;
+    if (entry.budgetAware?.enabled !== undefined) policy.budgetAware = entry.budgetAware.enabled;
+    policies.set(name, policy);
+  }
+  return policies;
+}
+
+/**
+ * The composition root: from a validated config and the environment, builds the pools, every
+ * deployment's profile and model, the alias and policy tables and the live stats, once. The
+ * returned gateway's `summary` says which deployments are live and which simulated.
+ */
+export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions = {}): Gateway {
+  const env = options.env ?? process.env;
+  const registry = createProviderRegistry(options.providers);
+  const notes: string[] = [];
+  const specs = chooseSpecs(config, env, notes);
+  const pools = new UpstreamPools(options.pools);
+  const deployments = new Map<string, GatewayDeployment>();
+  for (const spec of specs) {
+    const factory = registry.get(spec.type);
+    if (factory === undefined) {
+      throw new GatewayError('invalid_config', `Deployment ${spec.id}: unknown provider type '${spec.type}'. Known: ${[...registry.keys()].join(', ')}.`, { param: 'provider' });
+    }
+    deployments.set(spec.id, buildDeployment(spec, factory, pools));
+  }
+  if (deployments.size === 0) notes.push('No deployments: every chat request will fail with no_candidate.');
+
+  const aliases = new Map<string, readonly string[]>();
+  for (const [name, ids] of Object.entries(config.aliases)) {
+    const known = ids.filter((id) => deployments.has(id));
+    const missing = ids.filter((id) => !deployments.has(id));
+    if (missing.length > 0) notes.push(`Alias ${name}: ${missing.join(', ')} not deployed; left out.`);
+    if (known.length > 0) aliases.set(name, known);
+  }
+  const policies = buildPolicies(config, aliases);
+  const defaultPolicy = config.routing.defaultPolicy;
+  if (!policies.has(defaultPolicy) && !Object.hasOwn(BUILT_IN_POLICIES, defaultPolicy)) {
+    throw new GatewayError('invalid_config', `routing.defaultPolicy names no policy: '${defaultPolicy}'.`, { param: 'routing.defaultPolicy' });
+  }
+  const tables: GatewayTables = {
+    deployments,
+    // Embedding-only models answer no chat; routing never sees them.
+    profiles: [...deployments.values()].map((d) => d.profile).filter((p) => !isEmbeddingOnly(p)),
+    aliases,
+    policies,
+    defaultPolicy,
+  };
+  const summary: GatewaySummary = {
+    live: [],
+    simulated: [],
+    aliases: [...aliases.keys()],
+    policies: ['auto', ...new Set([...Object.keys(BUILT_IN_POLICIES), ...policies.keys()])],
+    defaultPolicy,
+    notes,
+  };
+  for (const [index, spec] of specs.entries()) {
+    const deployment = deployments.get(spec.id);
+    if (deployment === undefined || index !== specs.findIndex((s) => s.id === spec.id)) continue;
+    if (deployment.profile.simulated) summary.simulated.push({ id: spec.id, model: spec.model });
+    else {
+      const entry: GatewaySummary['live'][number] = { id: spec.id, provider: spec.type, model: spec.model, source: spec.source === 'env' ? 'env' : 'config' };
+      if (spec.baseUrl !== undefined) entry.baseUrl = spec.baseUrl;
+      summary.live.push(entry);
+    }
+  }
+  const gatewayOptions: ConstructorParameters<typeof SwitchyardGateway>[0] = {
+    tables,
+    pools,
+    stats: new LiveStatsTracker(),
+    summary,
+    routingDeps: options.routingDeps ?? {},
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    maxAttempts: options.maxAttempts ?? 4,
+  };
+  if (options.now !== undefined) gatewayOptions.now = options.now;
+  return new SwitchyardGateway(gatewayOptions);
+}
+
+/** Embedding models have no output price and say so by name; they must never answer a chat. */
+function isEmbeddingOnly(profile: ModelProfile): boolean {
+  return profile.capabilities.embeddings && /embed/i.test(profile.model);
+}

@@ -1,0 +1,33 @@
+import type { ChatModel, Deadlines } from '../spec/chat-model.js';
+import type { ModelProfile } from '../spec/model-profile.js';
+import type { Policy } from '../routing/policy.js';
+import type { DeploymentSpec } from './deployment-spec.js';
+
+/** One deployment made ready: its profile, its callable model and its own deadlines. */
+export interface GatewayDeployment {
+  id: string;
+  profile: ModelProfile;
+  model: ChatModel;
+  deadlines?: Deadlines;
+  source: DeploymentSpec['source'];
+  baseUrl?: string;
+}
+
+/** A routing policy plus what the attempt loop takes from config. */
+export interface GatewayPolicy extends Policy {
+  /** Deployments tried, in this order, after the ranked ones. */
+  fallback?: readonly string[];
+  /** Most upstream calls for one request. */
+  maxAttempts?: number;
+}
+
+/** The lookup tables built once per config: the hot path only reads them. */
+export interface GatewayTables {
+  deployments: ReadonlyMap<string, GatewayDeployment>;
+  /** Chat-capable profiles, in config order: the candidates of every policy. */
+  profiles: readonly ModelProfile[];
+  aliases: ReadonlyMap<string, readonly string[]>;
+  /** Config policies by name (built-ins are resolved by routing). */
+  policies: ReadonlyMap<string, GatewayPolicy>;
+  defaultPolicy: string;
+}

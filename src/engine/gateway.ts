@@ -1,0 +1,129 @@
+import type { ChatRequest } from '../spec/chat-request.js';
+import type { ChatResponse } from '../spec/chat-response.js';
+import type { Decision } from '../spec/decision.js';
+import type { EmbeddingRequest, EmbeddingResponse } from '../spec/embedding.js';
+import type { FinishReason } from '../spec/finish-reason.js';
+import type { LiveStats } from '../spec/live-stats.js';
+import type { ModelProfile } from '../spec/model-profile.js';
+import type { OutcomeClass } from '../spec/outcome-class.js';
+import type { RoutingWishes } from '../spec/routing-wishes.js';
+import type { StreamPart } from '../spec/stream-part.js';
+import type { Usage } from '../spec/usage.js';
+import type { GatewayErrorInfo } from '../spec/gateway-error-info.js';
+
+/** Everything about one call that is not the request body. */
+export interface RequestContext {
+  requestId: string;
+  /** Aborts every upstream attempt of this request (client gone). */
+  signal?: AbortSignal;
+  /** Routing wishes from `x-switchyard-*` headers; the body's `routing` object wins field by field. */
+  wishes?: RoutingWishes;
+  /** A policy name from `x-switchyard-policy`; used when `model` itself names no policy. */
+  policy?: string;
+  /** Who is calling; filled by authentication once it exists. */
+  principal?: { keyId: string; team?: string; allowedModels?: string[] };
+}
+
+/** One upstream call and how it ended. */
+export interface AttemptRecord {
+  deploymentId: string;
+  outcome: OutcomeClass;
+  /** The GatewayError code where the attempt failed. */
+  errorCode?: string;
+  message?: string;
+  latencyMs: number;
+  /** Time to the first content part (streams) or to the whole answer (non-streaming). */
+  ttftMs?: number;
+  usage?: Usage;
+}
+
+export interface ChatResult {
+  response: ChatResponse;
+  decision: Decision;
+  attempts: AttemptRecord[];
+  deploymentId: string;
+  usage: Usage;
+  costUsd: number;
+}
+
+/** How a stream ended, known once its last part has been read (or the reader stopped). */
+export interface StreamSettlement {
+  deploymentId: string;
+  attempts: AttemptRecord[];
+  usage: Usage;
+  costUsd: number;
+  /** True when the upstream reported no usage and tokens were counted by us. */
+  costEstimated: boolean;
+  outcome: OutcomeClass;
+  finishReason?: FinishReason;
+  error?: GatewayErrorInfo;
+}
+
+/**
+ * A stream past its commit point: the deployment that answers is fixed. `parts` replays what
+ * was read ahead and then continues; failures from here on arrive in-band as an `error` part
+ * followed by a `finish` part with reason `error`.
+ */
+export interface ChatStream {
+  decision: Decision;
+  deploymentId: string;
+  /** Attempts that failed before the commit point (failed over invisibly). */
+  failedAttempts: AttemptRecord[];
+  parts: AsyncIterable<StreamPart>;
+  /** Resolves (never rejects) once the stream has ended or the reader has stopped. */
+  settlement: Promise<StreamSettlement>;
+}
+
+export interface EmbedResult {
+  response: EmbeddingResponse;
+  decision: Decision;
+  deploymentId: string;
+  attempts: AttemptRecord[];
+  costUsd: number;
+}
+
+/** One entry of `GET /v1/models`. */
+export interface ModelListing {
+  id: string;
+  kind: 'deployment' | 'alias' | 'policy';
+  /** Deployment: its provider; alias and policy: `switchyard`. */
+  ownedBy: string;
+  /** Deployment only. */
+  profile?: ModelProfile;
+  /** Alias: its deployments. */
+  deployments?: string[];
+  description?: string;
+}
+
+/** What start-up reports: which deployments are live and which simulated, and why. */
+export interface GatewaySummary {
+  live: Array<{ id: string; provider: string; model: string; baseUrl?: string; source: 'config' | 'env' }>;
+  simulated: Array<{ id: string; model: string }>;
+  aliases: string[];
+  policies: string[];
+  defaultPolicy: string;
+  /** Notes worth a log line (e.g. "no API keys set: serving simulated models"). */
+  notes: string[];
+}
+
+export interface HealthReport {
+  ready: boolean;
+  deployments: number;
+  /** Deployments whose breaker is open. */
+  unavailable: string[];
+}
+
+/** The request pipeline: the one object the server (and CLI) talk to. */
+export interface Gateway {
+  readonly summary: GatewaySummary;
+  chat(request: ChatRequest, context: RequestContext): Promise<ChatResult>;
+  /** Resolves at the commit point; rejects when every candidate failed before it. */
+  chatStream(request: ChatRequest, context: RequestContext): Promise<ChatStream>;
+  embed(request: EmbeddingRequest, context: RequestContext): Promise<EmbedResult>;
+  /** The routing decision for a request, without calling any model. */
+  route(request: ChatRequest, context?: Partial<RequestContext>): Decision;
+  listModels(): ModelListing[];
+  stats(): LiveStats[];
+  health(): HealthReport;
+  close(): Promise<void>;
+}

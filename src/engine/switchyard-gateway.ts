@@ -1,0 +1,202 @@
+import type { ChatRequest } from '../spec/chat-request.js';
+import type { Decision } from '../spec/decision.js';
+import type { EmbeddingRequest } from '../spec/embedding.js';
+import type { LiveStats } from '../spec/live-stats.js';
+import type { RoutingWishes } from '../spec/routing-wishes.js';
+import type { Usage } from '../spec/usage.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { computeCostUsd } from '../catalog/compute-cost-usd.js';
+import { countChatTokens } from '../catalog/count-chat-tokens.js';
+import { countTextTokens } from '../catalog/count-text-tokens.js';
+import { decide, type DecideDeps } from '../routing/decide.js';
+import type { UpstreamPools } from '../http/upstream-pools.js';
+import { runAttempts, type AttemptLoopOptions, type AttemptStatsSink } from './attempt-loop.js';
+import { buildEmbeddingDecision } from './build-embedding-decision.js';
+import type { ChatResult, ChatStream, EmbedResult, Gateway, GatewaySummary, HealthReport, ModelListing, RequestContext, StreamSettlement } from './gateway.js';
+import type { GatewayTables } from './gateway-tables.js';
+import { listModels } from './list-models.js';
+import { mergeWishes } from './merge-wishes.js';
+import { openCommittedStream } from './open-committed-stream.js';
+import { resolveTarget } from './resolve-target.js';
+
+export interface SwitchyardGatewayOptions {
+  tables: GatewayTables;
+  pools: UpstreamPools;
+  stats: AttemptStatsSink & { all(): ReadonlyMap<string, LiveStats> };
+  summary: GatewaySummary;
+  /** Analysis and scoring dependencies for routing (token counter, task classifier, cost estimator). */
+  routingDeps: DecideDeps;
+  /** Whole-request deadline unless the request asks for a shorter one. */
+  requestTimeoutMs: number;
+  /** Most upstream calls per request unless the policy says otherwise. */
+  maxAttempts: number;
+  now?: () => number;
+}
+
+interface Prepared {
+  request: ChatRequest;
+  decision: Decision;
+  loop: AttemptLoopOptions;
+}
+
+/** The request pipeline: resolve `model`, decide, walk the attempt loop, settle the cost. */
+export class SwitchyardGateway implements Gateway {
+  readonly summary: GatewaySummary;
+  private readonly tables: GatewayTables;
+  private readonly options: SwitchyardGatewayOptions;
+  private readonly now: () => number;
+  private readonly listing: ModelListing[];
+
+  constructor(options: SwitchyardGatewayOptions) {
+    this.options = options;
+    this.tables = options.tables;
+    this.summary = options.summary;
+    this.now = options.now ?? Date.now;
+    this.listing = listModels(this.tables);
+  }
+
+  route(request: ChatRequest, context: Partial<RequestContext> = {}): Decision {
+    const merged = this.withWishes(request, context.wishes);
+    const target = resolveTarget(this.tables, merged.model, context.policy);
+    return decide({
+      request: merged,
+      candidates: target.candidates,
+      stats: this.options.stats.all(),
+      policy: target.policy,
+      requested: merged.model,
+      deps: this.options.routingDeps,
+    });
+  }
+
+  async chat(request: ChatRequest, context: RequestContext): Promise<ChatResult> {
+    const prepared = this.prepare(request, context);
+    const done = await runAttempts(prepared.loop, (model, callOptions) => model.complete(prepared.request, callOptions), (response) => response.usage);
+    const usage = done.value.usage;
+    return {
+      response: done.value,
+      decision: prepared.decision,
+      attempts: done.attempts,
+      deploymentId: done.deploymentId,
+      usage,
+      costUsd: this.cost(done.deploymentId, usage),
+    };
+  }
+
+  async chatStream(request: ChatRequest, context: RequestContext): Promise<ChatStream> {
+    const prepared = this.prepare({ ...request, stream: true }, context);
+    const committed = await openCommittedStream(prepared.loop, (deploymentId, callOptions) => this.deployment(deploymentId).model.stream(prepared.request, callOptions));
+    const settlement = committed.end.then((end): StreamSettlement => {
+      const profile = this.deployment(committed.deploymentId).profile;
+      let usage: Usage;
+      let costEstimated = false;
+      if (end.usage !== undefined) usage = end.usage;
+      else {
+        // The upstream said nothing (cut stream, or a server without stream usage): count.
+        usage = { inputTokens: countChatTokens(prepared.request, profile), outputTokens: countTextTokens(end.outputText, profile.model) };
+        costEstimated = true;
+      }
+      const result: StreamSettlement = {
+        deploymentId: committed.deploymentId,
+        attempts: [...committed.failedAttempts, end.attempt],
+        usage,
+        costUsd: this.cost(committed.deploymentId, usage),
+        costEstimated,
+        outcome: end.outcome,
+      };
+      if (end.finishReason !== undefined) result.finishReason = end.finishReason;
+      if (end.error !== undefined) result.error = end.error;
+      return result;
+    });
+    return { decision: prepared.decision, deploymentId: committed.deploymentId, failedAttempts: committed.failedAttempts, parts: committed.parts, settlement };
+  }
+
+  async embed(request: EmbeddingRequest, context: RequestContext): Promise<EmbedResult> {
+    const wishes = mergeWishes(context.wishes, request.routing);
+    const decision = buildEmbeddingDecision(this.tables, request, wishes, context.policy);
+    const loop = this.loopOptions(decision, context, wishes);
+    const done = await runAttempts(
+      loop,
+      (model, callOptions) => {
+        if (model.embed === undefined) throw new GatewayError('upstream_invalid_request', `${model.deploymentId} does not serve embeddings.`);
+        return model.embed({ ...request, encodingFormat: 'float' }, callOptions);
+      },
+      (response) => ({ inputTokens: response.usage.inputTokens, outputTokens: 0 }),
+    );
+    return {
+      response: done.value,
+      decision,
+      deploymentId: done.deploymentId,
+      attempts: done.attempts,
+      costUsd: this.cost(done.deploymentId, { inputTokens: done.value.usage.inputTokens, outputTokens: 0 }),
+    };
+  }
+
+  listModels(): ModelListing[] {
+    return this.listing;
+  }
+
+  stats(): LiveStats[] {
+    return [...this.options.stats.all().values()];
+  }
+
+  health(): HealthReport {
+    const unavailable = this.stats()
+      .filter((stats) => stats.breaker === 'open')
+      .map((stats) => stats.deploymentId);
+    const deployments = this.tables.deployments.size;
+    return { ready: deployments > unavailable.length, deployments, unavailable };
+  }
+
+  async close(): Promise<void> {
+    await this.options.pools.close();
+  }
+
+  private withWishes(request: ChatRequest, headerWishes: RoutingWishes | undefined): ChatRequest {
+    const wishes = mergeWishes(headerWishes, request.routing);
+    if (wishes === request.routing) return request;
+    const merged: ChatRequest = { ...request };
+    if (wishes === undefined) delete merged.routing;
+    else merged.routing = wishes;
+    return merged;
+  }
+
+  private prepare(request: ChatRequest, context: RequestContext): Prepared {
+    const merged = this.withWishes(request, context.wishes);
+    const decision = this.route(merged, { policy: context.policy });
+    if (decision.candidates.length === 0) {
+      const why = decision.excluded.map((e) => `${e.deploymentId}: ${e.detail} (${e.reason})`).join('; ');
+      throw new GatewayError('no_candidate', `No deployment can serve this request${why === '' ? '.' : `: ${why}.`}`);
+    }
+    return { request: merged, decision, loop: this.loopOptions(decision, context, merged.routing) };
+  }
+
+  private loopOptions(decision: Decision, context: RequestContext, wishes: RoutingWishes | undefined): AttemptLoopOptions {
+    const policy = this.tables.policies.get(decision.policy);
+    const order = decision.candidates.map((candidate) => candidate.deploymentId);
+    for (const id of policy?.fallback ?? []) if (!order.includes(id) && this.tables.deployments.has(id)) order.push(id);
+    const maxAttempts = policy?.maxAttempts ?? this.options.maxAttempts;
+    const timeoutMs = Math.min(wishes?.timeoutMs ?? Infinity, this.options.requestTimeoutMs);
+    const loop: AttemptLoopOptions = {
+      candidates: order.slice(0, maxAttempts),
+      modelFor: (id) => this.deployment(id).model,
+      deadlinesFor: (id) => this.tables.deployments.get(id)?.deadlines,
+      deadlineAt: this.now() + timeoutMs,
+      now: this.now,
+      stats: this.options.stats,
+      headers: { 'x-request-id': context.requestId },
+    };
+    if (context.signal !== undefined) loop.signal = context.signal;
+    return loop;
+  }
+
+  private deployment(id: string): NonNullable<ReturnType<GatewayTables['deployments']['get']>> {
+    const deployment = this.tables.deployments.get(id);
+    if (deployment === undefined) throw new GatewayError('internal', `Deployment ${id} vanished from the tables.`);
+    return deployment;
+  }
+
+  private cost(deploymentId: string, usage: Usage): number {
+    const profile = this.tables.deployments.get(deploymentId)?.profile;
+    return profile === undefined ? 0 : computeCostUsd(usage, profile.pricing);
+  }
+}

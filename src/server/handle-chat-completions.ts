@@ -1,0 +1,40 @@
+import type { Exchange } from './exchange.js';
+import { chatCompletionBody } from './chat-completion-body.js';
+import { parseChatRequest } from './parse-chat-request.js';
+import { readJsonBody } from './read-json-body.js';
+import { formatUsd, HEADER } from './response-headers.js';
+import { sendJson } from './send-response.js';
+import { watchClientGone } from './watch-client-gone.js';
+import { applyRoutingHeaders } from './apply-routing-headers.js';
+import { writeChatStream } from './write-chat-stream.js';
+
+/** `POST /v1/chat/completions`, JSON or SSE. */
+export async function handleChatCompletions(exchange: Exchange, maxBodyBytes: number): Promise<void> {
+  const request = parseChatRequest(await readJsonBody(exchange.req, maxBodyBytes));
+  applyRoutingHeaders(exchange);
+  exchange.context.signal = watchClientGone(exchange.res);
+  if (request.stream === true) {
+    const stream = await exchange.gateway.chatStream(request, exchange.context);
+    exchange.status = 200;
+    exchange.deploymentId = stream.deploymentId;
+    exchange.decisionId = stream.decision.id;
+    const settlement = await writeChatStream(exchange.res, stream, {
+      includeUsage: request.includeUsage === true,
+      requestId: exchange.requestId,
+      headers: { [HEADER.requestId]: exchange.requestId },
+    });
+    exchange.costUsd = settlement.costUsd;
+    if (settlement.error !== undefined) exchange.errorCode = settlement.error.code;
+    return;
+  }
+  const result = await exchange.gateway.chat(request, exchange.context);
+  exchange.deploymentId = result.deploymentId;
+  exchange.decisionId = result.decision.id;
+  exchange.costUsd = result.costUsd;
+  sendJson(exchange, 200, chatCompletionBody(result), {
+    [HEADER.deployment]: result.deploymentId,
+    [HEADER.decisionId]: result.decision.id,
+    [HEADER.costUsd]: formatUsd(result.costUsd),
+    [HEADER.attempts]: String(result.attempts.length),
+  });
+}

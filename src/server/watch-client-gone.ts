@@ -1,0 +1,10 @@
+import type { ServerResponse } from 'node:http';
+
+/** A signal that aborts when the connection closes before the response has been sent in full. */
+export function watchClientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
