@@ -18,8 +18,6 @@ export interface ServerOptions {
   hooks?: ServerHooks;
   /** Told about every failure answered with a 5xx (for the log); never about 4xx. */
   onServerError?(error: unknown, exchange: Exchange): void;
-  /** More endpoints (admin, metrics, dashboard) by path and method; they share hooks and error handling. */
-  routes?: Readonly<Record<string, Partial<Record<string, EndpointHandler>>>>;
   /** Keep-alive timeout of idle client connections, ms. */
   keepAliveTimeoutMs?: number;
   /** More endpoints by exact path (metrics, admin, dashboard); they cannot replace the built-in ones. */
@@ -39,8 +37,8 @@ type Routes = Map<string, Partial<Record<string, EndpointHandler>>>;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-function buildRoutes(maxBodyBytes: number, extra: ServerOptions['routes']): Routes {
-  const routes: Routes = new Map<string, Partial<Record<string, EndpointHandler>>>([
+function buildRoutes(maxBodyBytes: number): Routes {
+  return new Map<string, Partial<Record<string, EndpointHandler>>>([
     ['/v1/chat/completions', { POST: (e) => handleChatCompletions(e, maxBodyBytes) }],
     ['/v1/embeddings', { POST: (e) => handleEmbeddings(e, maxBodyBytes) }],
     ['/v1/route', { POST: (e) => handleRoute(e, maxBodyBytes) }],
@@ -48,8 +46,6 @@ function buildRoutes(maxBodyBytes: number, extra: ServerOptions['routes']): Rout
     ['/healthz', { GET: handleHealth }],
     ['/readyz', { GET: handleReady }],
   ]);
-  for (const [path, methods] of Object.entries(extra ?? {})) routes.set(path, { ...routes.get(path), ...methods });
-  return routes;
 }
 
 const MODEL_PREFIX = '/v1/models/';
@@ -57,7 +53,7 @@ const MODEL_PREFIX = '/v1/models/';
 /** The HTTP server on plain `node:http`: a fixed route table, no framework on the hot path. */
 export function createServer(initialGateway: Gateway, options: ServerOptions = {}): SwitchyardServer {
   let gateway = initialGateway;
-  const routes = buildRoutes(options.maxBodyBytes ?? 4 * 1024 * 1024, options.routes);
+  const routes = buildRoutes(options.maxBodyBytes ?? 4 * 1024 * 1024);
   for (const [path, methods] of Object.entries(options.routes ?? {})) if (!routes.has(path)) routes.set(path, methods);
   const onRequest = options.hooks?.onRequest?.length ? options.hooks.onRequest : undefined;
   const onResponse = options.hooks?.onResponse?.length ? options.hooks.onResponse : undefined;
