@@ -55,7 +55,7 @@ export function decide(input: DecideInput): Decision {
     const stats = input.stats.get(candidate.id);
     const outputTokens = Math.min(profile.expectedOutputTokens, candidate.maxOutputTokens);
     const estimatedCostUsd = cost.estimateRequestCostUsd(candidate, profile.inputTokens, outputTokens);
-    const latency = estimateLatency(candidate, stats, { ...profile, expectedOutputTokens: outputTokens });
+    const latency = estimateLatency(candidate, stats, { inputTokens: profile.inputTokens, outputTokens });
     const exclusion = checkHardConstraints(candidate, {
       request: profile,
       wishes,

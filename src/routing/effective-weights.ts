@@ -29,13 +29,14 @@ export function effectiveWeights(input: {
   const reasons: string[] = [];
   const w: Weights = normalize({ ...input.policy.weights });
   const p = input.priorities;
-  if (p && (p.cost ?? 0) + (p.latency ?? 0) + (p.quality ?? 0) > 0) {
+  const wanted = { cost: nonNegative(p?.cost), latency: nonNegative(p?.latency), quality: nonNegative(p?.quality) };
+  const sum = wanted.cost + wanted.latency + wanted.quality;
+  if (p && sum > 0) {
     const share = w.cost + w.latency + w.quality;
-    const sum = (p.cost ?? 0) + (p.latency ?? 0) + (p.quality ?? 0);
-    w.cost = (share * Math.max(0, p.cost ?? 0)) / sum;
-    w.latency = (share * Math.max(0, p.latency ?? 0)) / sum;
-    w.quality = (share * Math.max(0, p.quality ?? 0)) / sum;
-    reasons.push(`request priorities applied (cost ${fmt(p.cost)}, latency ${fmt(p.latency)}, quality ${fmt(p.quality)})`);
+    w.cost = (share * wanted.cost) / sum;
+    w.latency = (share * wanted.latency) / sum;
+    w.quality = (share * wanted.quality) / sum;
+    reasons.push(`request priorities applied (cost ${wanted.cost}, latency ${wanted.latency}, quality ${wanted.quality})`);
   }
   const boost = input.policy.difficultyBoost ?? 0;
   if (boost !== 0 && w.quality > 0) {
@@ -70,6 +71,6 @@ function normalize(w: Weights): Weights {
   };
 }
 
-function fmt(value: number | undefined): string {
-  return value === undefined ? '0' : String(value);
+function nonNegative(value: number | undefined): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : 0;
 }

@@ -1,4 +1,4 @@
-import type { LiveStats, ModelProfile, RequestProfile } from '../spec/index.js';
+import type { LiveStats, ModelProfile } from '../spec/index.js';
 
 /** Prompt tokens below this add nothing to the time to first token beyond the measured baseline. */
 const PREFILL_BASELINE_TOKENS = 1_000;
@@ -17,12 +17,16 @@ export interface LatencyEstimate {
  * declared) plus prefill time for long prompts plus expected output at the declared speed,
  * stretched by queueing when the deployment is near its concurrency limit.
  */
-export function estimateLatency(profile: ModelProfile, stats: LiveStats | undefined, request: RequestProfile): LatencyEstimate {
+export function estimateLatency(
+  profile: ModelProfile,
+  stats: LiveStats | undefined,
+  request: { inputTokens: number; outputTokens: number },
+): LatencyEstimate {
   const measured = stats && stats.samples > 0 && stats.ewmaTtftMs !== undefined ? stats.ewmaTtftMs : undefined;
   const baseTtft = measured ?? profile.latency.ttftMs;
   const prefillMs = (Math.max(0, request.inputTokens - PREFILL_BASELINE_TOKENS) / PREFILL_TOKENS_PER_SECOND) * 1000;
   const tps = profile.latency.outputTokensPerSecond > 0 ? profile.latency.outputTokensPerSecond : 50;
-  const generationMs = (request.expectedOutputTokens / tps) * 1000;
+  const generationMs = (request.outputTokens / tps) * 1000;
   const maxConcurrent = profile.limits.maxConcurrent;
   const queueFactor = maxConcurrent && stats ? 1 + Math.min(1, stats.inFlight / maxConcurrent) : 1;
   const ttftMs = (baseTtft + prefillMs) * queueFactor;
