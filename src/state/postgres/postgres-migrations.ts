@@ -94,11 +94,18 @@ const MIGRATION_LOCK_ID = 0x5357_4d47;
 /**
  * Applies every migration newer than the recorded version, each in its own transaction. Gateways
  * starting together serialise on an advisory lock, so exactly one of them runs each migration.
+ * `schema` must already be a checked identifier.
  */
-export async function applyPostgresMigrations(client: PoolClient, migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS): Promise<number[]> {
+export async function applyPostgresMigrations(
+  client: PoolClient,
+  options: { schema?: string; migrations?: readonly PostgresMigration[] } = {},
+): Promise<number[]> {
+  const migrations = options.migrations ?? POSTGRES_MIGRATIONS;
   const done: number[] = [];
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
   try {
+    // Under the lock too: concurrent CREATE SCHEMA IF NOT EXISTS can still collide on the catalog.
+    if (options.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,
       name TEXT NOT NULL,

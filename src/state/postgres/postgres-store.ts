@@ -36,7 +36,10 @@ export class PostgresStore implements Store {
   readonly ledger: PostgresLedgerStore;
   readonly alerts: PostgresAlertStateStore;
 
-  private constructor(readonly pool: pg.Pool) {
+  private constructor(
+    readonly pool: pg.Pool,
+    private readonly schema: string | undefined,
+  ) {
     this.keys = new PostgresKeyStore(pool);
     this.budgets = new PostgresBudgetStore(pool);
     this.ledger = new PostgresLedgerStore(pool);
@@ -58,9 +61,8 @@ export class PostgresStore implements Store {
     });
     // An idle client losing its server connection emits on the pool; without a listener that would crash the process.
     pool.on('error', () => undefined);
-    const store = new PostgresStore(pool);
+    const store = new PostgresStore(pool, schema);
     try {
-      if (schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       await store.migrate();
       return store;
     } catch (error) {
@@ -72,7 +74,7 @@ export class PostgresStore implements Store {
   async migrate(): Promise<void> {
     const client = await this.pool.connect();
     try {
-      await applyPostgresMigrations(client);
+      await applyPostgresMigrations(client, this.schema === undefined ? {} : { schema: this.schema });
     } finally {
       client.release();
     }
