@@ -1,5 +1,6 @@
 // Switchyard live dashboard: polls /admin/dashboard.json and redraws. No framework, no build
 // step, no third-party code: tables are DOM, charts are inline SVG drawn here.
+/* global document, fetch */
 'use strict';
 
 (function () {
@@ -96,7 +97,7 @@
   function niceMax(value) {
     if (value <= 0) return 1;
     const power = 10 ** Math.floor(Math.log10(value));
-    for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
+    for (const step of [1, 2, 4, 8, 10]) if (step * power >= value) return step * power;
     return 10 * power;
   }
 
@@ -146,14 +147,18 @@
         f.root.append(rect);
         base += calls;
       }
-      if (p.errors > 0) {
-        const marker = svg('rect', { class: 'error-mark', x: f.x(i) + gap, y: f.y(p.errors), width: Math.max(1, f.barW - 2 * gap), height: 2.5, fill: '#ff6b6b' });
+    });
+    if (points.some((p) => p.errors > 0)) {
+      const centre = (i) => f.x(i) + f.barW / 2;
+      points.forEach((p, i) => {
+        if (p.errors === 0) return;
+        const dot = svg('circle', { class: 'error-mark', cx: centre(i), cy: f.y(p.errors), r: 3.5, fill: '#ff6b6b', stroke: '#161d27', 'stroke-width': 1.5 });
         const title = svg('title');
         title.textContent = `${fmtClock(p.t)} · ${p.errors} failed requests`;
-        marker.append(title);
-        f.root.append(marker);
-      }
-    });
+        dot.append(title);
+        f.root.append(dot);
+      });
+    }
     container.replaceChildren(f.root);
     const legend = $('legend');
     legend.replaceChildren();
@@ -162,6 +167,11 @@
     for (const d of [...seen].sort()) {
       const item = el('span');
       item.append(swatch(colorFor(d)), document.createTextNode(d));
+      legend.append(item);
+    }
+    if (points.some((p) => p.errors > 0)) {
+      const item = el('span');
+      item.append(swatch('#ff6b6b'), document.createTextNode('failed requests'));
       legend.append(item);
     }
   }
@@ -266,7 +276,7 @@
       const row = el('div', 'breaker');
       const name = el('span', 'name');
       name.append(swatch(colorFor(b.deploymentId)), document.createTextNode(b.deploymentId));
-      const right = el('span');
+      const right = el('span', 'state');
       right.append(el('span', 'meta', `${b.inFlight} in flight`), el('span', `pill ${b.state}`, b.state.replace('_', '-')));
       row.append(name, right);
       box.append(row);

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest } from '../spec/chat-request.js';
+import type { Decision } from '../spec/decision.js';
 import type { StreamPart } from '../spec/stream-part.js';
 import { toGatewayError } from '../errors/gateway-error.js';
 import { AttemptsExhaustedError } from '../engine/attempts-exhausted-error.js';
@@ -53,9 +54,20 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
     observer.requestFinished?.({ ...base, attempts, at, latencyMs: performance.now() - started });
   };
 
-  const failed = (error: unknown, context: RequestContext, endpoint: 'chat' | 'embeddings', streamed: boolean, started: number): void => {
+  const failed = (error: unknown, context: RequestContext, endpoint: 'chat' | 'embeddings', streamed: boolean, started: number, request?: ChatRequest): void => {
     const typed = toGatewayError(error);
     const attempts = error instanceof AttemptsExhaustedError ? summarizeAttempts(error.attempts) : [];
+    // The engine's failure carries the attempts but not the decision; routing is a pure function,
+    // so re-deriving it keeps failed requests in the audit log. The record says it was re-derived.
+    let decision: Decision | undefined;
+    if (request !== undefined && attempts.length > 0) {
+      try {
+        const derived = gateway.route(request, context);
+        decision = { ...derived, reasons: [...derived.reasons, 're-derived after every attempt failed'] };
+      } catch {
+        decision = undefined;
+      }
+    }
     const base: Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'> = {
       requestId: context.requestId,
       endpoint,
@@ -68,6 +80,12 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
     const last = attempts.at(-1)?.deploymentId ?? typed.deploymentId;
     if (last !== undefined) base.deploymentId = last;
     if (context.principal !== undefined) base.principalId = context.principal.keyId;
+    if (decision !== undefined) {
+      observer.decisionMade?.({ requestId: context.requestId, at: now(), decision, ...(base.principalId ? { principalId: base.principalId } : {}) });
+      base.decisionId = decision.id;
+      base.policy = decision.policy;
+      base.task = decision.profile.task;
+    }
     report(base, attempts, started);
   };
 
@@ -86,7 +104,7 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
       try {
         result = await gateway.chat(request, context);
       } catch (error) {
-        failed(error, context, 'chat', false, started);
+        failed(error, context, 'chat', false, started, request);
         throw error;
       }
       const principalId = context.principal?.keyId;
@@ -121,7 +139,7 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
       try {
         stream = await gateway.chatStream(request, context);
       } catch (error) {
-        failed(error, context, 'chat', true, started);
+        failed(error, context, 'chat', true, started, request);
         throw error;
       }
       const principalId = context.principal?.keyId;

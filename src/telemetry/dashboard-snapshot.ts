@@ -86,6 +86,6 @@ export async function buildDashboardSnapshot(sources: DashboardSources, windowMs
     routingMix: [...mix].map(([task, e]) => ({ task, ...e })).sort((a, b) => b.total - a.total),
     breakers,
     budgets: sources.board.budgets(),
-    decisions: recent.slice(0, 25).map(summarizeForDashboard),
+    decisions: recent.slice(0, 15).map(summarizeForDashboard),
   };
 }
