@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerAuditCommand } from './commands/audit-command.js';
 import { registerConfigCommand } from './commands/config-command.js';
 import { registerEvalCommand } from './commands/eval-command.js';
+import { registerReportCommand } from './commands/report-command.js';
 import { registerTrainRouterCommand } from './commands/train-router-command.js';
 
 /** Each entry adds one command (or command group) to the program. */
-export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommand, registerEvalCommand, registerTrainRouterCommand];
+export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommand, registerEvalCommand, registerTrainRouterCommand, registerReportCommand, registerAuditCommand];
