@@ -27,6 +27,8 @@ const EPOCHS = Number(process.env.EPOCHS ?? 30);
 const LEARNING_RATE = Number(process.env.LEARNING_RATE ?? 0.5);
 const L2 = Number(process.env.L2 ?? 1e-6);
 const HOLDOUT_EVERY = 5;
+// Within a task that also has chat-style examples, the benchmark prompts get at most this share.
+const BENCHMARK_SHARE = Number(process.env.BENCHMARK_SHARE ?? 0.5);
 
 function readJsonl(url: URL): unknown[] {
   return readFileSync(url, 'utf8')
@@ -86,7 +88,7 @@ function sampleWeightsFor(examples: readonly LabelledPrompt[]): number[] {
   return examples.map((e) => {
     const nBenchmark = benchmark.get(e.task) ?? 0;
     const nOther = other.get(e.task) ?? 0;
-    const benchmarkShare = nOther === 0 ? 1 : nBenchmark === 0 ? 0 : Math.min(0.5, nBenchmark / (nBenchmark + nOther));
+    const benchmarkShare = nOther === 0 ? 1 : nBenchmark === 0 ? 0 : Math.min(BENCHMARK_SHARE, nBenchmark / (nBenchmark + nOther));
     return origin(e) === 'benchmark' ? (perTask * benchmarkShare) / nBenchmark : (perTask * (1 - benchmarkShare)) / nOther;
   });
 }
