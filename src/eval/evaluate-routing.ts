@@ -84,8 +84,9 @@ export function evaluateRouting(options: EvaluateRoutingOptions): RoutingEvaluat
   });
   const reference = models[refIndex] ?? '';
   const n = Math.max(1, examples.length);
-  const refQuality = examples.reduce((s, e) => s + (e.outcomes[reference]?.score ?? 0), 0) / n;
-  const refCost = totals[refIndex] ?? 0;
+  // Rounded like the curve points, so that the reference's own point reaches exactly 100 %.
+  const refQuality = round(examples.reduce((s, e) => s + (e.outcomes[reference]?.score ?? 0), 0) / n);
+  const refCost = round(totals[refIndex] ?? 0);
 
   const results = policies.map((policy, p): PolicyResult => {
     const knobs = knobsOf[p] ?? [0];

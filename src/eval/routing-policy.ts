@@ -26,7 +26,7 @@ export interface FittedPolicy {
 }
 
 /** Cost-weight grid shared by the policies that trade predicted quality against cost. */
-export const LAMBDA_KNOBS: readonly number[] = [0, ...Array.from({ length: 41 }, (_, i) => round(10 ** (-3 + i * 0.1)))];
+export const LAMBDA_KNOBS: readonly number[] = [0, ...Array.from({ length: 81 }, (_, i) => round(10 ** (-3 + i * 0.05)))];
 
 function round(v: number): number {
   return Number(v.toPrecision(3));

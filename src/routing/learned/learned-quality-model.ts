@@ -21,6 +21,7 @@ export interface QualityPrediction {
 
 interface DecodedModel {
   ability: ReadonlyMap<string, number>;
+  sensitivity: number;
   residualDense: Float64Array;
   residualHashed: ReadonlyMap<number, number>;
 }
@@ -55,14 +56,16 @@ export class LearnedQualityModel {
     this.tasks = weights.tasks;
     this.rarity = { buckets: weights.rarity.buckets, maxIdf: weights.rarity.maxIdf, idf: Float64Array.from(weights.rarity.idf) };
     this.mean = Float64Array.from(weights.featureMean);
-    this.scale = Float64Array.from(weights.featureScale);
+    this.scale = Float64Array.from(weights.featureScale, (v) => (v > 0 ? v : 1));
     this.difficultyDense = Float64Array.from(weights.difficulty.dense);
     this.difficultyHashed = Float64Array.from(weights.difficulty.hashed);
     this.discriminationDense = Float64Array.from(weights.discrimination.dense);
     for (const [name, model] of Object.entries(weights.models)) {
+      if (typeof model.sensitivity !== 'number') throw new Error(`quality model weights: ${name} has no sensitivity (weights from an older trainer?)`);
       if (model.residualDense.length !== width) throw new Error(`quality model weights: ${name} residual has ${model.residualDense.length} values, expected ${width}`);
       this.models.set(name, {
         ability: new Map(Object.entries(model.ability)),
+        sensitivity: model.sensitivity,
         residualDense: Float64Array.from(model.residualDense),
         residualHashed: new Map(Object.entries(model.residualHashed).map(([k, v]) => [Number(k), v])),
       });
@@ -108,7 +111,7 @@ export class LearnedQualityModel {
     const known = this.models.get(model);
     if (known) {
       const ability = known.ability.get(assessment.task) ?? known.ability.get(ANY_TASK) ?? 0;
-      let z = assessment.discrimination * (ability - assessment.difficulty);
+      let z = assessment.discrimination * (ability - known.sensitivity * assessment.difficulty);
       const x = assessment.features;
       for (let j = 0; j < x.length; j += 1) z += (known.residualDense[j] ?? 0) * (x[j] ?? 0);
       for (const h of assessment.hashed) z += known.residualHashed.get(h) ?? 0;
@@ -116,7 +119,8 @@ export class LearnedQualityModel {
     }
     if (declaredQuality === undefined) return undefined;
     const ability = this.abilityForQuality(assessment.task, declaredQuality);
-    return { quality: sigmoid(assessment.discrimination * (ability - assessment.difficulty)), basis: 'declared', ability };
+    const sensitivity = sensitivityFor(this.weights, ability);
+    return { quality: sigmoid(assessment.discrimination * (ability - sensitivity * assessment.difficulty)), basis: 'declared', ability };
   }
 
   /**
@@ -142,6 +146,13 @@ export class LearnedQualityModel {
     }
     return abilities[last] ?? 0;
   }
+}
+
+/** The sensitivity a model of this ability is given when the weights do not know it. */
+export function sensitivityFor(weights: Pick<QualityModelWeights, 'sensitivityFromAbility'>, ability: number): number {
+  const line = weights.sensitivityFromAbility;
+  // Kept within the range trained models show: extrapolating a line far out would flip its sign.
+  return Math.min(3, Math.max(0.2, line.intercept + line.slope * ability));
 }
 
 export function sigmoid(z: number): number {

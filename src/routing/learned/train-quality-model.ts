@@ -1,6 +1,6 @@
 import { TASK_TYPES, type TaskType } from '../../spec/index.js';
 import { defaultTaskClassifier } from '../default-task-classifier.js';
-import { sigmoid, softplus } from './learned-quality-model.js';
+import { sensitivityFor, sigmoid, softplus } from './learned-quality-model.js';
 import { buildRarityTable, DENSE_FEATURE_NAMES, extractPromptFeatures } from './prompt-features.js';
 import { ANY_TASK, type ModelWeights, type QualityModelWeights } from './quality-model-weights.js';
 
@@ -50,7 +50,9 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
   const scale = new Float64Array(D);
   for (const r of raw) for (let j = 0; j < D; j += 1) mean[j] = (mean[j] ?? 0) + (r.dense[j] ?? 0) / N;
   for (const r of raw) for (let j = 0; j < D; j += 1) scale[j] = (scale[j] ?? 0) + ((r.dense[j] ?? 0) - (mean[j] ?? 0)) ** 2 / N;
-  for (let j = 0; j < D; j += 1) scale[j] = Math.sqrt(scale[j] ?? 0) || 1;
+  // A feature that barely varies would blow up once standardized (and round to a zero scale).
+  for (let j = 0; j < D; j += 1) scale[j] = round(Math.max(1e-3, Math.sqrt(scale[j] ?? 0)));
+  for (let j = 0; j < D; j += 1) mean[j] = round(mean[j] ?? 0);
   const X = raw.map((r) => r.dense.map((v, j) => (v - (mean[j] ?? 0)) / (scale[j] ?? 1)));
 
   const tasks = [...new Set(examples.map((e) => e.task))].sort();
@@ -67,8 +69,8 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
   const count = obs.reduce((n, list) => n + list.length, 0) || 1;
 
   // Parameter blocks, laid end to end in one vector so that Adam runs over all of them at once.
-  const layout = { theta: M * T, dTask: T, wd: D, wdh: B, aTask: T, wa: D, r: M * D, rh: o.modelNgrams ? M * B : 0 };
-  const offsets: Record<keyof typeof layout, number> = { theta: 0, dTask: 0, wd: 0, wdh: 0, aTask: 0, wa: 0, r: 0, rh: 0 };
+  const layout = { theta: M * T, s: M, dTask: T, wd: D, wdh: B, aTask: T, wa: D, r: M * D, rh: o.modelNgrams ? M * B : 0 };
+  const offsets: Record<keyof typeof layout, number> = { theta: 0, s: 0, dTask: 0, wd: 0, wdh: 0, aTask: 0, wa: 0, r: 0, rh: 0 };
   let size = 0;
   for (const key of Object.keys(layout) as (keyof typeof layout)[]) {
     offsets[key] = size;
@@ -76,6 +78,7 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
   }
   const p = new Float64Array(size);
   for (let t = 0; t < T; t += 1) p[offsets.aTask + t] = INITIAL_DISCRIMINATION_BIAS;
+  p.fill(1, offsets.s, offsets.s + M);
   const g = new Float64Array(size);
   const m1 = new Float64Array(size);
   const m2 = new Float64Array(size);
@@ -86,6 +89,10 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
   penalty.fill(o.l2Residual, offsets.r, offsets.r + M * D);
   penalty.fill(o.l2Hashed, offsets.rh, offsets.rh + layout.rh);
   penalty.fill(1e-4, offsets.theta, offsets.theta + M * T);
+  // Sensitivities shrink towards 1 (every model equally sensitive to difficulty), not towards 0.
+  penalty.fill(o.l2Item, offsets.s, offsets.s + M);
+  const anchor = new Float64Array(size);
+  anchor.fill(1, offsets.s, offsets.s + M);
 
   for (let epoch = 1; epoch <= o.epochs; epoch += 1) {
     g.fill(0);
@@ -105,15 +112,17 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
       let gA = 0;
       for (const { mi, y } of obs[i] ?? []) {
         const theta = p[offsets.theta + mi * T + t] ?? 0;
-        let z = a * (theta - delta);
+        const sensitivity = p[offsets.s + mi] ?? 1;
+        let z = a * (theta - sensitivity * delta);
         const rOff = offsets.r + mi * D;
         const rhOff = offsets.rh + mi * B;
         for (let j = 0; j < D; j += 1) z += (p[rOff + j] ?? 0) * (x[j] ?? 0);
         if (o.modelNgrams) for (const h of hashed) z += p[rhOff + h] ?? 0;
         const err = (sigmoid(z) - y) / count;
         g[offsets.theta + mi * T + t] = (g[offsets.theta + mi * T + t] ?? 0) + err * a;
-        gDelta -= err * a;
-        gA += err * (theta - delta);
+        g[offsets.s + mi] = (g[offsets.s + mi] ?? 0) - err * a * delta;
+        gDelta -= err * a * sensitivity;
+        gA += err * (theta - sensitivity * delta);
         for (let j = 0; j < D; j += 1) g[rOff + j] = (g[rOff + j] ?? 0) + err * (x[j] ?? 0);
         if (o.modelNgrams) for (const h of hashed) g[rhOff + h] = (g[rhOff + h] ?? 0) + err;
       }
@@ -130,7 +139,7 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
     const c1 = 1 - 0.9 ** epoch;
     const c2 = 1 - 0.999 ** epoch;
     for (let k = 0; k < size; k += 1) {
-      const grad = (g[k] ?? 0) + (penalty[k] ?? 0) * (p[k] ?? 0);
+      const grad = (g[k] ?? 0) + (penalty[k] ?? 0) * ((p[k] ?? 0) - (anchor[k] ?? 0));
       const v1 = 0.9 * (m1[k] ?? 0) + 0.1 * grad;
       const v2 = 0.999 * (m2[k] ?? 0) + 0.001 * grad * grad;
       m1[k] = v1;
@@ -157,7 +166,7 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
       const w = p[offsets.rh + mi * B + h] ?? 0;
       if (Math.abs(w) >= 0.005) residualHashed[String(h)] = round(w);
     }
-    modelWeights[name] = { ability, residualDense: slice('r', mi * D, D), residualHashed };
+    modelWeights[name] = { ability, sensitivity: round(p[offsets.s + mi] ?? 1), residualDense: slice('r', mi * D, D), residualHashed };
   });
 
   const weights: QualityModelWeights = {
@@ -165,18 +174,36 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
     hashBuckets: B,
     rarity: { buckets: rarity.buckets, maxIdf: rarity.maxIdf, idf: Array.from(rarity.idf) },
     featureNames: [...DENSE_FEATURE_NAMES],
-    featureMean: Array.from(mean, round),
-    featureScale: Array.from(scale, round),
+    featureMean: Array.from(mean),
+    featureScale: Array.from(scale),
     tasks,
     taskTypes: options.taskTypes ?? guessTaskTypes(examples, tasks),
     difficulty: { taskBias: byTask(tasks, slice('dTask')), dense: slice('wd'), hashed: slice('wdh') },
     discrimination: { taskBias: byTask(tasks, slice('aTask')), dense: slice('wa') },
     models: modelWeights,
+    sensitivityFromAbility: { intercept: 1, slope: 0 },
     calibration: {},
     trainedOn: { prompts: N, models: M, tasks, outcomes: count },
   };
+  weights.sensitivityFromAbility = fitSensitivity(modelWeights);
   weights.calibration = buildCalibration(weights, examples);
   return weights;
+}
+
+/** Least-squares line of sensitivity on overall ability across the trained models. */
+function fitSensitivity(models: Record<string, ModelWeights>): { intercept: number; slope: number } {
+  const points = Object.values(models).map((m) => ({ x: m.ability[ANY_TASK] ?? 0, y: m.sensitivity }));
+  if (points.length < 2) return { intercept: points[0]?.y ?? 1, slope: 0 };
+  const mx = points.reduce((s, p) => s + p.x, 0) / points.length;
+  const my = points.reduce((s, p) => s + p.y, 0) / points.length;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.x - mx) ** 2;
+    sxy += (p.x - mx) * (p.y - my);
+  }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  return { intercept: round(my - slope * mx), slope: round(slope) };
 }
 
 function byTask(tasks: readonly string[], values: readonly number[]): Record<string, number> {
@@ -221,7 +248,10 @@ function buildCalibration(weights: QualityModelWeights, examples: readonly Quali
   for (const [task, list] of groups) {
     calibration[task] = {
       abilities: CALIBRATION_GRID,
-      quality: CALIBRATION_GRID.map((ability) => round(list.reduce((s, it) => s + sigmoid(it.a * (ability - it.d)), 0) / list.length)),
+      quality: CALIBRATION_GRID.map((ability) => {
+        const sensitivity = sensitivityFor(weights, ability);
+        return round(list.reduce((s, it) => s + sigmoid(it.a * (ability - sensitivity * it.d)), 0) / list.length);
+      }),
     };
   }
   return calibration;
