@@ -19,7 +19,7 @@ export interface TelemetryOptions {
   logging?: { level?: LevelWithSilent; logPrompts?: boolean; destination?: DestinationStream };
   metrics?: GatewayMetricsOptions;
   stats?: RollingStatsOptions;
-  /** A store-backed decision log; the bounded memory log otherwise. */
+  /** A persistent decision log (e.g. `SqliteDecisionLog`); the bounded memory log otherwise. Closed with the telemetry. */
   decisionLog?: DecisionLog;
   /** Retention of the memory decision log. */
   decisions?: MemoryDecisionLogOptions;
@@ -75,6 +75,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     },
     async close() {
       await options.tracing?.shutdown();
+      decisions.close?.();
       logger.flush();
     },
   };

@@ -69,4 +69,6 @@ export interface DecisionLog {
   get(id: string): Promise<DecisionRecord | undefined>;
   /** Newest first. */
   query(query: DecisionQuery): Promise<DecisionRecord[]>;
+  /** Writes what is queued and releases the storage. */
+  close?(): void;
 }

@@ -9,6 +9,7 @@ export type { StatsSummary } from './stats-summary.js';
 export { parseWindow } from './parse-window.js';
 export type { DecisionLog, DecisionQuery, DecisionRecord } from './decision-record.js';
 export { MemoryDecisionLog, matchesDecisionQuery, type MemoryDecisionLogOptions } from './memory-decision-log.js';
+export { SqliteDecisionLog, type SqliteDecisionLogOptions } from './sqlite-decision-log.js';
 export { DecisionRecorder, toDecisionRecord } from './decision-recorder.js';
 export { summarizeDecisions, type AuditSummary, type TrafficShare } from './summarize-decisions.js';
 export { StatusBoard, type BudgetStatusView } from './status-board.js';
@@ -16,3 +17,4 @@ export { buildDashboardSnapshot, type DashboardSnapshot } from './dashboard-snap
 export { createTracing, type Tracing, type TracingOptions } from './create-tracing.js';
 export { RequestTracer } from './request-tracer.js';
 export { createTelemetry, type Telemetry, type TelemetryOptions } from './create-telemetry.js';
+export { renderTable, type TableColumn, type RenderTableOptions } from './render-table.js';
