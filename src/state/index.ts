@@ -10,3 +10,4 @@ export { DEFAULT_DATA_DIR, SQLITE_FILENAME, SqliteStore, type SqliteStoreOptions
 export { SQLITE_MIGRATIONS, applySqliteMigrations, type SqliteMigration } from './sqlite-migrations.js';
 export type { Store } from './store.js';
 export { NANOS_PER_USD, nanosToUsd, usdToNanos, usdToNanosCeil } from './usd-nanos.js';
+export type { BudgetCounter, CounterCharge, ReserveOutcome, SlotUsage } from './budget-counter.js';

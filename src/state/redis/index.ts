@@ -1,0 +1,4 @@
+export { connectRedis, createRedisClient, type RedisClientOptions } from './create-redis-client.js';
+export { FallbackBudgetCounter, type FallbackBudgetCounterOptions, type SharedBudgetCounter, type SharedStateEvents } from './fallback-budget-counter.js';
+export { RedisBudgetCounter, type RedisBudgetCounterOptions } from './redis-budget-counter.js';
+export { RedisScript } from './redis-script.js';
