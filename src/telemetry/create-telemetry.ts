@@ -52,7 +52,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   const capturePrompts = options.logging?.logPrompts === true;
   const metrics = new GatewayMetrics(options.metrics);
   const stats = new RollingStats({ now, ...options.stats });
-  const decisions = options.decisionLog ?? new MemoryDecisionLog({ now, ...options.decisions });
+  const decisions: DecisionLog = options.decisionLog ?? new MemoryDecisionLog({ now, ...options.decisions });
   const board = new StatusBoard();
   const listeners: GatewayObserver[] = [metrics, stats, new DecisionRecorder(decisions), board, new RequestLogListener(logger, { logPrompts: capturePrompts })];
   if (options.tracing !== undefined) listeners.push(options.tracing.observer);
