@@ -111,6 +111,39 @@ export const configSchema = z
     autoDetectProviders: z.boolean().default(true),
     dataDir: z.string().default('./.switchyard'),
     keys: z.object({ enabled: z.boolean().default(false) }).strict().prefault({}),
+    /** Cost control: where spend is stored, budgets declared in config (applied at start), alerts. */
+    accounting: z
+      .object({
+        /** `sqlite` in `dataDir`; `memory` keeps nothing across restarts (tests, demos). */
+        store: z.enum(['sqlite', 'memory']).default('sqlite'),
+        budgets: z
+          .array(
+            z
+              .object({
+                scope: z.enum(['global', 'team', 'key']),
+                /** Team name or key id; not for `global`. */
+                scopeId: z.string().min(1).optional(),
+                period: z.enum(['day', 'week', 'month', 'total']),
+                limitUsd: nonNegative,
+                alertThresholds: z.array(unit).optional(),
+              })
+              .strict(),
+          )
+          .default([]),
+        /** Default alert thresholds, shares of each budget's limit. */
+        alertThresholds: z.array(unit).default([0.5, 0.8, 1]),
+        /** Alerts are also POSTed here as JSON, retried with backoff, off the request path. */
+        webhook: z.object({ url: z.url(), headers: z.record(z.string(), z.string()).optional() }).strict().optional(),
+        /** Spend-rate anomaly alert; `false` turns it off. */
+        anomaly: z
+          .union([
+            z.literal(false),
+            z.object({ factor: z.number().positive(), minSpendUsd: nonNegative, baselineHours: positiveInt, minHistoryHours: positiveInt }).partial().strict(),
+          ])
+          .default({}),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

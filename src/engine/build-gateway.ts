@@ -13,6 +13,7 @@ import { configDeployments } from './config-deployments.js';
 import type { DeploymentSpec } from './deployment-spec.js';
 import { detectEnvDeployments } from './env-deployments.js';
 import type { Gateway, GatewaySummary } from './gateway.js';
+import type { GatewayAccounting } from './gateway-accounting.js';
 import type { GatewayDeployment, GatewayPolicy, GatewayTables } from './gateway-tables.js';
 import { SIMULATED_TYPE, simulatedDeployments } from './simulated-deployments.js';
 import { SwitchyardGateway } from './switchyard-gateway.js';
@@ -26,6 +27,8 @@ export interface BuildGatewayOptions {
   /** Most upstream calls per request unless a policy says otherwise (default 4). */
   maxAttempts?: number;
   now?: () => number;
+  /** Cost control (see `openGatewayAccounting`); closed with the gateway. */
+  accounting?: GatewayAccounting;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -158,6 +161,7 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
     maxAttempts: options.maxAttempts ?? 4,
   };
   if (options.now !== undefined) gatewayOptions.now = options.now;
+  if (options.accounting !== undefined) gatewayOptions.accounting = options.accounting;
   return new SwitchyardGateway(gatewayOptions);
 }
 

@@ -10,6 +10,7 @@ import type { RoutingWishes } from '../spec/routing-wishes.js';
 import type { StreamPart } from '../spec/stream-part.js';
 import type { Usage } from '../spec/usage.js';
 import type { GatewayErrorInfo } from '../spec/gateway-error-info.js';
+import type { GatewayAccess } from './gateway-accounting.js';
 
 /** Everything about one call that is not the request body. */
 export interface RequestContext {
@@ -20,8 +21,8 @@ export interface RequestContext {
   wishes?: RoutingWishes;
   /** A policy name from `x-switchyard-policy`; used when `model` itself names no policy. */
   policy?: string;
-  /** Who is calling; filled by authentication once it exists. */
-  principal?: { keyId: string; team?: string; allowedModels?: string[] };
+  /** Who is calling; filled by authentication (`GatewayAccess.authenticate`). */
+  principal?: { keyId: string; owner?: string; team?: string; allowedModels?: string[]; rateLimits?: { rpm?: number; tpm?: number } };
 }
 
 /** One upstream call and how it ended. */
@@ -116,6 +117,8 @@ export interface HealthReport {
 /** The request pipeline: the one object the server (and CLI) talk to. */
 export interface Gateway {
   readonly summary: GatewaySummary;
+  /** Keys, budgets and the admin operations, when cost control is on. */
+  readonly accounting?: GatewayAccess;
   chat(request: ChatRequest, context: RequestContext): Promise<ChatResult>;
   /** Resolves at the commit point; rejects when every candidate failed before it. */
   chatStream(request: ChatRequest, context: RequestContext): Promise<ChatStream>;

@@ -18,6 +18,9 @@ import { listModels } from './list-models.js';
 import { mergeWishes } from './merge-wishes.js';
 import { openCommittedStream } from './open-committed-stream.js';
 import { resolveTarget } from './resolve-target.js';
+import type { BudgetPressure, GatewayAccess, GatewayAccounting } from './gateway-accounting.js';
+import { ChargedGatewayCalls } from './charged-gateway-calls.js';
+import { restrictToAllowed } from './restrict-to-allowed.js';
 
 export interface SwitchyardGatewayOptions {
   tables: GatewayTables;
@@ -31,9 +34,11 @@ export interface SwitchyardGatewayOptions {
   /** Most upstream calls per request unless the policy says otherwise. */
   maxAttempts: number;
   now?: () => number;
+  /** Cost control: keys, budgets with reservations, the ledger. Absent: nothing is charged. */
+  accounting?: GatewayAccounting;
 }
 
-interface Prepared {
+export interface Prepared {
   request: ChatRequest;
   decision: Decision;
   loop: AttemptLoopOptions;
@@ -42,7 +47,9 @@ interface Prepared {
 /** The request pipeline: resolve `model`, decide, walk the attempt loop, settle the cost. */
 export class SwitchyardGateway implements Gateway {
   readonly summary: GatewaySummary;
-  private readonly tables: GatewayTables;
+  readonly accounting?: GatewayAccess;
+  private readonly charged: ChargedGatewayCalls | undefined;
+  readonly tables: GatewayTables;
   private readonly options: SwitchyardGatewayOptions;
   private readonly now: () => number;
   private readonly listing: ModelListing[];
@@ -53,11 +60,16 @@ export class SwitchyardGateway implements Gateway {
     this.summary = options.summary;
     this.now = options.now ?? Date.now;
     this.listing = listModels(this.tables);
+    if (options.accounting !== undefined) {
+      this.accounting = options.accounting;
+      this.charged = new ChargedGatewayCalls(options.accounting, this);
+    }
   }
 
-  route(request: ChatRequest, context: Partial<RequestContext> = {}): Decision {
+  route(request: ChatRequest, context: Partial<RequestContext> = {}, pressure?: BudgetPressure): Decision {
     const merged = this.withWishes(request, context.wishes);
-    const target = resolveTarget(this.tables, merged.model, context.policy);
+    const resolved = resolveTarget(this.tables, merged.model, context.policy);
+    const target = restrictToAllowed(this.tables, merged.model, resolved, context.principal?.allowedModels);
     return decide({
       request: merged,
       candidates: target.candidates,
@@ -65,10 +77,12 @@ export class SwitchyardGateway implements Gateway {
       policy: target.policy,
       requested: merged.model,
       deps: this.options.routingDeps,
+      ...(pressure === undefined ? {} : { budget: pressure }),
     });
   }
 
   async chat(request: ChatRequest, context: RequestContext): Promise<ChatResult> {
+    if (this.charged !== undefined) return this.charged.chat(request, context);
     const prepared = this.prepare(request, context);
     const done = await runAttempts(prepared.loop, (model, callOptions) => model.complete(prepared.request, callOptions), (response) => response.usage);
     const usage = done.value.usage;
@@ -83,9 +97,15 @@ export class SwitchyardGateway implements Gateway {
   }
 
   async chatStream(request: ChatRequest, context: RequestContext): Promise<ChatStream> {
+    if (this.charged !== undefined) return this.charged.chatStream(request, context);
     const prepared = this.prepare({ ...request, stream: true }, context);
     const committed = await openCommittedStream(prepared.loop, (deploymentId, callOptions) => this.deployment(deploymentId).model.stream(prepared.request, callOptions));
-    const settlement = committed.end.then((end): StreamSettlement => {
+    return { decision: prepared.decision, deploymentId: committed.deploymentId, failedAttempts: committed.failedAttempts, parts: committed.parts, settlement: this.settleStream(prepared, committed) };
+  }
+
+  /** How a committed stream ended: usage as reported, or counted when the upstream sent none. */
+  settleStream(prepared: Prepared, committed: Awaited<ReturnType<typeof openCommittedStream>>): Promise<StreamSettlement> {
+    return committed.end.then((end): StreamSettlement => {
       const profile = this.deployment(committed.deploymentId).profile;
       let usage: Usage;
       let costEstimated = false;
@@ -107,10 +127,10 @@ export class SwitchyardGateway implements Gateway {
       if (end.error !== undefined) result.error = end.error;
       return result;
     });
-    return { decision: prepared.decision, deploymentId: committed.deploymentId, failedAttempts: committed.failedAttempts, parts: committed.parts, settlement };
   }
 
   async embed(request: EmbeddingRequest, context: RequestContext): Promise<EmbedResult> {
+    if (this.charged !== undefined) return this.charged.embed(request, context);
     const wishes = mergeWishes(context.wishes, request.routing);
     const decision = buildEmbeddingDecision(this.tables, request, wishes, context.policy);
     const loop = this.loopOptions(decision, context, wishes);
@@ -149,6 +169,7 @@ export class SwitchyardGateway implements Gateway {
 
   async close(): Promise<void> {
     await this.options.pools.close();
+    await this.options.accounting?.close();
   }
 
   private withWishes(request: ChatRequest, headerWishes: RoutingWishes | undefined): ChatRequest {
@@ -160,9 +181,10 @@ export class SwitchyardGateway implements Gateway {
     return merged;
   }
 
-  private prepare(request: ChatRequest, context: RequestContext): Prepared {
+  /** Resolves, restricts to what the caller may use, and decides; internal to the engine. */
+  prepare(request: ChatRequest, context: RequestContext, pressure?: BudgetPressure): Prepared {
     const merged = this.withWishes(request, context.wishes);
-    const decision = this.route(merged, { policy: context.policy });
+    const decision = this.route(merged, context.principal === undefined ? { policy: context.policy } : { policy: context.policy, principal: context.principal }, pressure);
     if (decision.candidates.length === 0) {
       const why = decision.excluded.map((e) => `${e.deploymentId}: ${e.detail} (${e.reason})`).join('; ');
       throw new GatewayError('no_candidate', `No deployment can serve this request${why === '' ? '.' : `: ${why}.`}`);
@@ -170,7 +192,7 @@ export class SwitchyardGateway implements Gateway {
     return { request: merged, decision, loop: this.loopOptions(decision, context, merged.routing) };
   }
 
-  private loopOptions(decision: Decision, context: RequestContext, wishes: RoutingWishes | undefined): AttemptLoopOptions {
+  loopOptions(decision: Decision, context: RequestContext, wishes: RoutingWishes | undefined): AttemptLoopOptions {
     const policy = this.tables.policies.get(decision.policy);
     const order = decision.candidates.map((candidate) => candidate.deploymentId);
     for (const id of policy?.fallback ?? []) if (!order.includes(id) && this.tables.deployments.has(id)) order.push(id);
@@ -189,13 +211,13 @@ export class SwitchyardGateway implements Gateway {
     return loop;
   }
 
-  private deployment(id: string): NonNullable<ReturnType<GatewayTables['deployments']['get']>> {
+  deployment(id: string): NonNullable<ReturnType<GatewayTables['deployments']['get']>> {
     const deployment = this.tables.deployments.get(id);
     if (deployment === undefined) throw new GatewayError('internal', `Deployment ${id} vanished from the tables.`);
     return deployment;
   }
 
-  private cost(deploymentId: string, usage: Usage): number {
+  cost(deploymentId: string, usage: Usage): number {
     const profile = this.tables.deployments.get(deploymentId)?.profile;
     return profile === undefined ? 0 : computeCostUsd(usage, profile.pricing);
   }

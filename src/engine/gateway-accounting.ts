@@ -1,0 +1,127 @@
+import { GatewayError } from '../errors/gateway-error.js';
+import type { Accounting } from '../accounting/accounting.js';
+import type { AdminService } from '../accounting/admin-service.js';
+import type { Principal } from '../accounting/principal.js';
+import { SlidingWindowRateLimiter, type RateLimit } from '../resilience/rate-limiter.js';
+import type { RequestContext } from './gateway.js';
+import { RequestCharge } from './request-charge.js';
+
+export type { Principal } from '../accounting/principal.js';
+
+/** The admin operations the server exposes: parsed JSON in, JSON-ready views out. */
+export type AdminOperations = Pick<AdminService, 'createKey' | 'listKeys' | 'getKey' | 'revokeKey' | 'setBudget' | 'getBudgets' | 'deleteBudget' | 'spendReport'>;
+
+/** What the server needs of cost control, without reaching into the accounting layer itself. */
+export interface GatewayAccess {
+  /** With keys enabled every `/v1/*` call must carry a virtual key. */
+  readonly keysRequired: boolean;
+  /** The caller of an `Authorization` header value; throws `unauthorized` (401). */
+  authenticate(authorization: string | undefined): Promise<Principal>;
+  readonly admin: AdminOperations;
+  /** Money held by requests in flight. */
+  reservations(): { count: number; totalUsd: number };
+}
+
+/** The caller's tightest budget, as routing sees it. */
+export interface BudgetPressure {
+  remainingFraction: number;
+  remainingUsd: number;
+  /** e.g. `team "ml" monthly budget`, for decision reasons. */
+  label: string;
+}
+
+export interface GatewayAccountingOptions {
+  accounting: Accounting;
+  keysRequired: boolean;
+  now?: () => number;
+}
+
+const PERIOD_WORDS: Record<string, string> = { day: 'daily', week: 'weekly', month: 'monthly', total: 'total' };
+
+/**
+ * Cost control as the engine uses it: per-key rate limits, a `RequestCharge` per request
+ * (reservations, settlement, ledger rows), the caller's budget pressure for routing, and the
+ * narrow surface the server gets through `GatewayAccess`.
+ */
+export class GatewayAccounting implements GatewayAccess {
+  readonly keysRequired: boolean;
+  readonly admin: AdminOperations;
+  readonly accounting: Accounting;
+  private readonly now: () => number;
+  private readonly limits = new Map<string, RateLimit>();
+  private readonly limiter: SlidingWindowRateLimiter;
+
+  constructor(options: GatewayAccountingOptions) {
+    this.accounting = options.accounting;
+    this.keysRequired = options.keysRequired;
+    this.admin = options.accounting.admin;
+    this.now = options.now ?? Date.now;
+    this.limiter = new SlidingWindowRateLimiter({ limitFor: (keyId) => this.limits.get(keyId) });
+  }
+
+  authenticate(authorization: string | undefined): Promise<Principal> {
+    return this.accounting.keys.authenticate(authorization);
+  }
+
+  reservations(): { count: number; totalUsd: number } {
+    return this.accounting.budgets.outstandingReservations();
+  }
+
+  /** With keys required, no endpoint runs for an unauthenticated caller, whatever the server did. */
+  requireCaller(context: RequestContext): void {
+    if (context.principal === undefined && this.keysRequired) {
+      throw new GatewayError('unauthorized', 'Missing API key: send it as "Authorization: Bearer <key>".');
+    }
+  }
+
+  /**
+   * Admits one request: refuses an unauthenticated call when keys are required (whatever the
+   * endpoint) and a key over its RPM or TPM limit (`estimatedTokens` counts up front, corrected
+   * once the real usage is known), then opens the request's charge.
+   */
+  begin(context: RequestContext, options: { streamed: boolean; estimatedTokens: number }): RequestCharge {
+    this.requireCaller(context);
+    const principal = context.principal;
+    let onTokens: ((tokens: number) => void) | undefined;
+    const limits = principal?.rateLimits;
+    if (principal !== undefined && limits !== undefined && (limits.rpm !== undefined || limits.tpm !== undefined)) {
+      const keyId = principal.keyId;
+      const limit: RateLimit = {};
+      if (limits.rpm !== undefined) limit.requestsPerMinute = limits.rpm;
+      if (limits.tpm !== undefined) limit.tokensPerMinute = limits.tpm;
+      this.limits.set(keyId, limit);
+      const estimate = limits.tpm === undefined ? 0 : options.estimatedTokens;
+      if (!this.limiter.tryRecord(keyId, { requests: 1, tokens: estimate })) {
+        const what = limits.rpm !== undefined && this.limiter.wouldExceed(keyId, { requests: 1 }) ? `${limits.rpm} requests` : `${limits.tpm ?? 0} tokens`;
+        throw new GatewayError('rate_limited', `Rate limit of this API key reached: ${what} per minute.`, { retryAfterMs: 5_000 });
+      }
+      if (limits.tpm !== undefined) onTokens = (tokens) => this.limiter.record(keyId, { tokens: tokens - estimate });
+    }
+    const charge = new RequestCharge({
+      accounting: this.accounting,
+      principal,
+      requestId: context.requestId,
+      streamed: options.streamed,
+      now: this.now,
+      ...(onTokens === undefined ? {} : { onTokens }),
+    });
+    return charge;
+  }
+
+  /** The caller's tightest budget; undefined when no budget applies. */
+  async budgetPressure(principal: { keyId?: string; team?: string } | undefined): Promise<BudgetPressure | undefined> {
+    const tightest = await this.accounting.budgets.tightestBudget(principal ?? {});
+    if (tightest === undefined) return undefined;
+    const budget = tightest.budget;
+    const whose = budget.scope === 'global' ? 'gateway' : budget.scope === 'key' ? `key ${budget.scopeId}` : `team "${budget.scopeId}"`;
+    return {
+      remainingFraction: tightest.remainingShare,
+      remainingUsd: tightest.remainingUsd,
+      label: `${whose} ${PERIOD_WORDS[budget.period] ?? budget.period} budget`,
+    };
+  }
+
+  close(): Promise<void> {
+    return this.accounting.close();
+  }
+}

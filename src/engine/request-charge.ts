@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { OutcomeClass } from '../spec/outcome-class.js';
+import type { Usage } from '../spec/usage.js';
+import type { Accounting } from '../accounting/accounting.js';
+import type { Reservation } from '../accounting/reservation.js';
+import type { LedgerEntry } from '../state/ledger-entry.js';
+import type { AttemptRecord } from './gateway.js';
+
+/** How a request ended, for its ledger row. */
+export interface RequestOutcome {
+  outcome: OutcomeClass;
+  deploymentId?: string;
+  usage?: Usage;
+  attempts: readonly AttemptRecord[];
+  decisionId?: string;
+  errorCode?: string;
+  ttftMs?: number;
+  /** The cost of one attempt's usage on its deployment. */
+  costOf(deploymentId: string, usage: Usage): number;
+}
+
+export interface RequestChargeOptions {
+  accounting: Accounting;
+  principal: { keyId?: string; team?: string } | undefined;
+  requestId: string;
+  streamed: boolean;
+  now: () => number;
+  /** Told the request's real token count once, to correct a rate limiter's up-front estimate. */
+  onTokens?(tokens: number): void;
+}
+
+/**
+ * The money side of one client request: a reservation per upstream attempt (first call,
+ * fallbacks, hedges), each settled with what its attempt cost or released, and at the end one
+ * durable request row plus one row per attempt. The request row's cost is the sum of what its
+ * reservations settled and its start the first reservation's time, as the budgets' rebuild
+ * from the ledger expects.
+ */
+export class RequestCharge {
+  private readonly options: RequestChargeOptions;
+  private readonly open = new Set<Reservation>();
+  private readonly waiters: Array<() => void> = [];
+  private settledUsd = 0;
+  private firstReservedAt: number | undefined;
+  private readonly startedAt: number;
+  private finished = false;
+
+  constructor(options: RequestChargeOptions) {
+    this.options = options;
+    this.startedAt = options.now();
+  }
+
+  /** Holds the worst-case cost of one attempt; throws `budget_exceeded` (429) when it does not fit. */
+  async reserve(maxCostUsd: number): Promise<Reservation> {
+    const reservation = await this.options.accounting.budgets.reserve({
+      principal: this.options.principal ?? {},
+      amountUsd: Math.max(0, maxCostUsd),
+      requestId: this.options.requestId,
+    });
+    this.firstReservedAt ??= reservation.createdAt;
+    this.open.add(reservation);
+    return reservation;
+  }
+
+  /** Records what the attempt cost and frees the rest. Safe to call again (a finalizer after a cut). */
+  async settle(reservation: Reservation, costUsd: number): Promise<void> {
+    if (!this.open.has(reservation)) return;
+    this.open.delete(reservation);
+    try {
+      if (await this.options.accounting.budgets.settle(reservation, costUsd)) this.settledUsd += Math.max(0, costUsd);
+    } finally {
+      this.wake();
+    }
+  }
+
+  /** Frees a reservation whose attempt cost nothing (or nothing we can know of). */
+  async release(reservation: Reservation): Promise<void> {
+    if (!this.open.has(reservation)) return;
+    this.open.delete(reservation);
+    try {
+      await this.options.accounting.budgets.release(reservation);
+    } finally {
+      this.wake();
+    }
+  }
+
+  /**
+   * Runs one attempt under a reservation: `reserved` when the caller already holds one for it,
+   * else a new one of `maxCostUsd`. Settles with the answer's cost, releases on failure.
+   */
+  async around<T>(maxCostUsd: number, reserved: Reservation | undefined, run: () => Promise<T>, costOf: (value: T) => number): Promise<T> {
+    const reservation = reserved ?? (await this.reserve(maxCostUsd));
+    let value: T;
+    try {
+      value = await run();
+    } catch (error) {
+      await this.release(reservation);
+      throw error;
+    }
+    await this.settle(reservation, costOf(value));
+    return value;
+  }
+
+  /** Resolves once every reservation is settled or released, or after `graceMs` (then frees what is left). */
+  async drain(graceMs = 5_000): Promise<void> {
+    if (this.open.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), graceMs);
+      timer.unref();
+    });
+    const emptied = new Promise<boolean>((resolve) => {
+      const check = (): void => {
+        if (this.open.size === 0) resolve(false);
+        else this.waiters.push(check);
+      };
+      check();
+    });
+    const late = await Promise.race([emptied, timedOut]);
+    clearTimeout(timer);
+    if (late) await Promise.all([...this.open].map((r) => this.release(r)));
+  }
+
+  /** The money this request has settled so far. */
+  get costUsd(): number {
+    return this.settledUsd;
+  }
+
+  /**
+   * Frees whatever is still held and writes the request row (durably: resolves once it is on
+   * disk) and the attempt rows (in the background). Call once, before the response's last byte.
+   */
+  async finish(result: RequestOutcome): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await Promise.all([...this.open].map((r) => this.release(r)));
+    const { accounting, principal, requestId, streamed } = this.options;
+    const endedAt = this.options.now();
+    // Request ids may come from the client and repeat; a row id must not, or the ledger would drop the row.
+    const rowId = randomUUID();
+    const startedAt = this.firstReservedAt ?? this.startedAt;
+    const base = {
+      requestId,
+      ...(principal?.keyId !== undefined ? { keyId: principal.keyId } : {}),
+      ...(principal?.team !== undefined ? { team: principal.team } : {}),
+      ...(result.decisionId !== undefined ? { decisionId: result.decisionId } : {}),
+      cacheHit: false,
+      streamed,
+    };
+    const attemptRows = result.attempts.map((attempt, index): LedgerEntry => {
+      const row: LedgerEntry = {
+        ...base,
+        id: `${rowId}#${index}`,
+        kind: 'attempt',
+        attempt: index,
+        deploymentId: attempt.deploymentId,
+        inputTokens: attempt.usage?.inputTokens ?? 0,
+        outputTokens: attempt.usage?.outputTokens ?? 0,
+        cachedInputTokens: attempt.usage?.cachedInputTokens ?? 0,
+        costUsd: attempt.usage === undefined ? 0 : result.costOf(attempt.deploymentId, attempt.usage),
+        latencyMs: attempt.latencyMs,
+        outcome: attempt.outcome,
+        startedAt,
+        endedAt,
+      };
+      if (attempt.ttftMs !== undefined) row.ttftMs = attempt.ttftMs;
+      if (attempt.errorCode !== undefined) row.errorCode = attempt.errorCode;
+      return row;
+    });
+    const usage = result.usage;
+    const row: LedgerEntry = {
+      ...base,
+      id: rowId,
+      kind: 'request',
+      inputTokens: usage?.inputTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      cachedInputTokens: usage?.cachedInputTokens ?? 0,
+      costUsd: this.settledUsd,
+      latencyMs: Math.max(0, endedAt - this.startedAt),
+      outcome: result.outcome,
+      startedAt,
+      endedAt,
+    };
+    if (result.deploymentId !== undefined) row.deploymentId = result.deploymentId;
+    if (result.ttftMs !== undefined) row.ttftMs = result.ttftMs;
+    if (result.errorCode !== undefined) row.errorCode = result.errorCode;
+    if (usage !== undefined) this.options.onTokens?.(usage.inputTokens + usage.outputTokens);
+    if (attemptRows.length > 0) accounting.ledger.record(...attemptRows);
+    await accounting.ledger.recordDurably(row);
+  }
+
+  private wake(): void {
+    const waiting = this.waiters.splice(0);
+    for (const waiter of waiting) waiter();
+  }
+}
