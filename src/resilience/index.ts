@@ -43,3 +43,4 @@ export { LiveStatsTracker, type AttemptSample, type LiveStatsTrackerOptions } fr
 export { AttemptPermit, type AttemptSuccessSample } from './attempt-permit.js';
 export { Resilience, type Admission, type AdmitOptions, type FailureInput, type FailurePlan, type ResilienceOptions } from './resilience.js';
 export { attemptDeadlines, requestDeadlineAt, type RequestDeadlineInputs } from './deadline-plan.js';
+export { AttemptsFailedError, runResilientAttempts, type AttemptStep, type ResilientAttemptsOptions, type ResilientSuccess } from './run-resilient-attempts.js';

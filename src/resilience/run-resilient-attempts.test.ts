@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { ModelProfile } from '../spec/model-profile.js';
+import { Resilience } from './resilience.js';
+import { AttemptsFailedError, runResilientAttempts, type ResilientAttemptsOptions } from './run-resilient-attempts.js';
+
+function profile(id: string, contextWindow = 8_000): ModelProfile {
+  return {
+    id,
+    provider: 'openai',
+    model: id,
+    pricing: { inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: 0.5 },
+    contextWindow,
+    maxOutputTokens: 1_000,
+    capabilities: { tools: true, vision: false, json: true, streaming: true, embeddings: false },
+    quality: { default: 0.5 },
+    latency: { ttftMs: 300, outputTokensPerSecond: 50 },
+    limits: {},
+    source: { pricing: 'config', quality: 'default' },
+    simulated: false,
+  };
+}
+
+const profiles = new Map(['a', 'b', 'c'].map((id) => [id, profile(id)]));
+profiles.set('big', profile('big', 200_000));
+
+function resilience(overrides: Partial<ConstructorParameters<typeof Resilience>[0]> = {}) {
+  return new Resilience({ profiles, backoff: { baseMs: 1, maxMs: 1, random: () => 0 }, retry: { maxRetriesPerCandidate: 1 }, breaker: { consecutiveFailures: 3 }, ...overrides });
+}
+
+/** Answers from a script per deployment: an error to throw or a value to return, in order. */
+function scripted(script: Record<string, Array<GatewayError | string>>) {
+  const calls: string[] = [];
+  const call = async (id: string): Promise<string> => {
+    calls.push(id);
+    const next = script[id]?.shift() ?? `answer from ${id}`;
+    if (next instanceof GatewayError) throw next;
+    return next;
+  };
+  return { calls, call };
+}
+
+async function failure(options: ResilientAttemptsOptions<string>): Promise<AttemptsFailedError> {
+  const caught: unknown = await runResilientAttempts(options).then(() => undefined, (error: unknown) => error);
+  expect(caught).toBeInstanceOf(AttemptsFailedError);
+  return caught as AttemptsFailedError;
+}
+
+describe('runResilientAttempts', () => {
+  it('retries a transient failure on the same deployment, then succeeds', async () => {
+    const { calls, call } = scripted({ a: [new GatewayError('overloaded', '503')] });
+    const result = await runResilientAttempts({ resilience: resilience(), candidates: ['a', 'b'], call });
+    expect(calls).toEqual(['a', 'a']);
+    expect(result.value).toBe('answer from a');
+    expect(result.steps.map((s) => `${s.deploymentId}:${s.outcome}:${s.next ?? ''}`)).toEqual(['a:overloaded:retry_same', 'a:ok:']);
+  });
+
+  it('falls back after the per-candidate retries', async () => {
+    const down = () => new GatewayError('network_error', 'reset');
+    const { calls, call } = scripted({ a: [down(), down()] });
+    const result = await runResilientAttempts({ resilience: resilience(), candidates: ['a', 'b'], call });
+    expect(calls).toEqual(['a', 'a', 'b']);
+    expect(result.deploymentId).toBe('b');
+  });
+
+  it('escalates a context overflow to a larger window outside the chain', async () => {
+    const { calls, call } = scripted({ a: [new GatewayError('context_length_exceeded', 'too long')] });
+    const result = await runResilientAttempts({ resilience: resilience(), candidates: ['a', 'b'], call });
+    expect(calls).toEqual(['a', 'big']);
+    expect(result.steps[0]?.next).toBe('next_larger_window');
+  });
+
+  it('returns invalid requests at once', async () => {
+    const { calls, call } = scripted({ a: [new GatewayError('upstream_invalid_request', 'bad')] });
+    const error = await failure({ resilience: resilience(), candidates: ['a', 'b'], call });
+    expect(error.error.code).toBe('upstream_invalid_request');
+    expect(calls).toEqual(['a']);
+  });
+
+  it('skips a deployment behind an open breaker without calling it', async () => {
+    const shared = resilience();
+    shared.breakers.forceOpen('a');
+    const { calls, call } = scripted({});
+    const result = await runResilientAttempts({ resilience: shared, candidates: ['a', 'b'], call });
+    expect(calls).toEqual(['b']);
+    expect(result.steps[0]).toMatchObject({ deploymentId: 'a', called: false, error: { code: 'circuit_open' } });
+  });
+
+  it('answers circuit_open when every candidate is open', async () => {
+    const shared = resilience();
+    shared.breakers.forceOpen('a');
+    shared.breakers.forceOpen('b');
+    const error = await failure({ resilience: shared, candidates: ['a', 'b'], call: scripted({}).call });
+    expect(error.error.code).toBe('circuit_open');
+  });
+
+  it('stops at max attempts and reports the last failure', async () => {
+    const fail = () => new GatewayError('upstream_server_error', '500');
+    const { calls, call } = scripted({ a: [fail(), fail()], b: [fail(), fail()], c: [fail()] });
+    const error = await failure({ resilience: resilience(), candidates: ['a', 'b', 'c'], call, maxAttempts: 3 });
+    expect(calls).toHaveLength(3);
+    expect(error.error.code).toBe('upstream_server_error');
+    expect(error.steps).toHaveLength(3);
+  });
+
+  it('never retries once the client has gone', async () => {
+    const controller = new AbortController();
+    const calls: string[] = [];
+    const error = await failure({
+      resilience: resilience(),
+      candidates: ['a', 'b'],
+      signal: controller.signal,
+      call: async (id) => {
+        calls.push(id);
+        controller.abort();
+        throw new GatewayError('network_error', 'aborted');
+      },
+    });
+    expect(error.error.code).toBe('client_closed');
+    expect(calls).toEqual(['a']);
+  });
+
+  it('a spent retry budget ends the loop instead of amplifying an outage', async () => {
+    const shared = resilience({ retryBudget: { ratio: 0, minRetriesPerWindow: 0 } });
+    const { calls, call } = scripted({ a: [new GatewayError('upstream_server_error', '500')] });
+    const error = await failure({ resilience: shared, candidates: ['a', 'b'], call });
+    expect(calls).toEqual(['a']);
+    expect(error.steps[0]?.next).toBe('return_error');
+  });
+});

@@ -1,0 +1,161 @@
+import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
+import type { ModelProfile } from '../spec/model-profile.js';
+import type { OutcomeClass } from '../spec/outcome-class.js';
+import { abortReason } from './abort-reason.js';
+import type { FallbackAction } from './fallback-action.js';
+import type { Resilience } from './resilience.js';
+import { sleep } from './sleep.js';
+
+/** One step of the loop: an upstream attempt, or a candidate skipped without calling it. */
+export interface AttemptStep {
+  deploymentId: string;
+  /** False when admission refused the deployment (open breaker, cool-down, limit, full queue). */
+  called: boolean;
+  outcome: OutcomeClass;
+  error?: GatewayError;
+  latencyMs: number;
+  /** What the loop did next, after a failure. */
+  next?: FallbackAction['kind'];
+  /** Wait before the next attempt, ms. */
+  delayMs?: number;
+}
+
+export interface ResilientAttemptsOptions<T> {
+  resilience: Resilience;
+  /** Ranked deployment ids, best first. */
+  candidates: readonly string[];
+  /**
+   * One upstream attempt. For streams it resolves at the commit point (first content part read
+   * ahead), so that a failure before it is still retried or failed over.
+   */
+  call(deploymentId: string, signal: AbortSignal): Promise<T>;
+  signal?: AbortSignal;
+  deadlineAt?: number;
+  /** Upstream calls allowed for the whole request. */
+  maxAttempts?: number;
+  estimatedTokens?: number;
+  requiredTokens?: number;
+  eligible?: (profile: ModelProfile) => boolean;
+  /** Tokens really used, to correct the TPM estimate. */
+  tokensOf?(value: T): number | undefined;
+  /** Every step as it ends (ledger, decision log, metrics). */
+  onStep?(step: AttemptStep): void;
+}
+
+export interface ResilientSuccess<T> {
+  value: T;
+  deploymentId: string;
+  steps: AttemptStep[];
+}
+
+/** Thrown when the loop gives up; `error` is the failure to answer with, `steps` what was tried. */
+export class AttemptsFailedError extends Error {
+  override readonly name = 'AttemptsFailedError';
+  constructor(
+    readonly error: GatewayError,
+    readonly steps: AttemptStep[],
+  ) {
+    super(error.message, { cause: error });
+  }
+}
+
+/**
+ * The attempt loop's resilience: admission per candidate, retries with backoff and retry-after,
+ * fallback by outcome class (a larger window for overflows), the retry budget and the total
+ * deadline. Never retries once the client has gone.
+ */
+export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<T>): Promise<ResilientSuccess<T>> {
+  const { resilience, candidates, signal } = options;
+  const clock = resilience.clock;
+  const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
+  const steps: AttemptStep[] = [];
+  const tried = new Set<string>();
+  const attemptsOn = new Map<string, number>();
+  let calls = 0;
+  let lastError: GatewayError | undefined;
+  let skipError: GatewayError | undefined;
+  const record = (step: AttemptStep): void => {
+    steps.push(step);
+    options.onStep?.(step);
+  };
+  const firstUntried = (): string | undefined => candidates.find((id) => !tried.has(id));
+  const fail = (error: GatewayError): never => {
+    throw new AttemptsFailedError(error, steps);
+  };
+
+  resilience.requestStarted();
+  let current = firstUntried();
+  while (current !== undefined) {
+    if (signal?.aborted) fail(abortReason(signal));
+    if (calls >= maxAttempts) break;
+    if (options.deadlineAt !== undefined && clock.now() >= options.deadlineAt) {
+      fail(new GatewayError('total_timeout', 'The request ran past its deadline.', { cause: lastError }));
+    }
+    const deploymentId: string = current;
+    const admission = await resilience.admit(deploymentId, {
+      ...(signal === undefined ? {} : { signal }),
+      ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
+      ...(options.estimatedTokens === undefined ? {} : { estimatedTokens: options.estimatedTokens }),
+    });
+    if (!admission.admitted) {
+      tried.add(deploymentId);
+      skipError ??= admission.error;
+      record({ deploymentId, called: false, outcome: admission.error.outcome, error: admission.error, latencyMs: 0 });
+      current = firstUntried();
+      continue;
+    }
+    calls += 1;
+    const onCandidate = (attemptsOn.get(deploymentId) ?? 0) + 1;
+    attemptsOn.set(deploymentId, onCandidate);
+    const started = clock.now();
+    const controller = new AbortController();
+    const attemptSignal = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
+    try {
+      const value = await options.call(deploymentId, attemptSignal);
+      const latencyMs = clock.now() - started;
+      const tokens = options.tokensOf?.(value);
+      admission.permit.succeeded({ latencyMs, ttftMs: latencyMs, ...(tokens === undefined ? {} : { tokens }) });
+      record({ deploymentId, called: true, outcome: 'ok', latencyMs });
+      return { value, deploymentId, steps };
+    } catch (thrown) {
+      const latencyMs = clock.now() - started;
+      const clientGone = signal?.aborted === true;
+      const error = clientGone ? abortReason(signal) : toGatewayError(thrown);
+      admission.permit.failed(error, { latencyMs });
+      tried.add(deploymentId);
+      lastError = error;
+      if (clientGone) {
+        record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs });
+        fail(error);
+      }
+      const plan = resilience.afterFailure({
+        error,
+        deploymentId,
+        attemptsOnCandidate: onCandidate,
+        committed: false,
+        clientGone,
+        remaining: candidates.filter((id) => !tried.has(id)),
+        tried,
+        ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
+        ...(options.requiredTokens === undefined ? {} : { requiredTokens: options.requiredTokens }),
+        ...(options.eligible === undefined ? {} : { eligible: options.eligible }),
+      });
+      record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, next: plan.action.kind, delayMs: plan.delayMs });
+      switch (plan.action.kind) {
+        case 'return_error':
+          fail(error);
+          break;
+        case 'retry_same':
+          await sleep(plan.delayMs, signal, clock).catch((aborted: unknown) => fail(toGatewayError(aborted)));
+          current = deploymentId;
+          break;
+        case 'next_candidate':
+        case 'next_larger_window':
+        case 'content_filter_fallback':
+          current = plan.action.deploymentId;
+          break;
+      }
+    }
+  }
+  return fail(lastError ?? skipError ?? new GatewayError('no_candidate', 'No deployment is left to try.'));
+}
