@@ -20,7 +20,10 @@ export interface ServerOptions {
   onServerError?(error: unknown, exchange: Exchange): void;
   /** Keep-alive timeout of idle client connections, ms. */
   keepAliveTimeoutMs?: number;
-  /** More endpoints by exact path (metrics, admin, dashboard); they cannot replace the built-in ones. */
+  /**
+   * More endpoints by exact path (metrics, admin, dashboard); they cannot replace the built-in
+   * ones. A path ending in `/*` takes every longer path under it (`/admin/keys/*`).
+   */
   routes?: Readonly<Record<string, Partial<Record<string, EndpointHandler>>>>;
 }
 
@@ -54,7 +57,11 @@ const MODEL_PREFIX = '/v1/models/';
 export function createServer(initialGateway: Gateway, options: ServerOptions = {}): SwitchyardServer {
   let gateway = initialGateway;
   const routes = buildRoutes(options.maxBodyBytes ?? 4 * 1024 * 1024);
-  for (const [path, methods] of Object.entries(options.routes ?? {})) if (!routes.has(path)) routes.set(path, methods);
+  const prefixes: Array<[string, Partial<Record<string, EndpointHandler>>]> = [];
+  for (const [path, methods] of Object.entries(options.routes ?? {})) {
+    if (path.endsWith('/*')) prefixes.push([path.slice(0, -1), methods]);
+    else if (!routes.has(path)) routes.set(path, methods);
+  }
   const onRequest = options.hooks?.onRequest?.length ? options.hooks.onRequest : undefined;
   const onResponse = options.hooks?.onResponse?.length ? options.hooks.onResponse : undefined;
   const sockets = new Set<Socket>();
@@ -66,6 +73,12 @@ export function createServer(initialGateway: Gateway, options: ServerOptions = {
       if (handler !== undefined) return handler;
       const allow = Object.keys(methods).join(', ');
       return () => Promise.reject(new GatewayError('method_not_allowed', `${method} is not allowed on ${path}; use ${allow}.`));
+    }
+    for (const [prefix, methods] of prefixes) {
+      if (!path.startsWith(prefix) || path.length === prefix.length) continue;
+      const handler = methods[method];
+      if (handler !== undefined) return handler;
+      return () => Promise.reject(new GatewayError('method_not_allowed', `${method} is not allowed on ${path}; use ${Object.keys(methods).join(', ')}.`));
     }
     if (path.startsWith(MODEL_PREFIX) && path.length > MODEL_PREFIX.length) {
       if (method !== 'GET') return () => Promise.reject(new GatewayError('method_not_allowed', `${method} is not allowed on ${path}; use GET.`));
