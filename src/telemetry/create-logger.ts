@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { redactCredentials } from './redact-secrets.js';
 
 /**
  * Paths pino blanks before a line is written: credentials in headers and config objects, at the
@@ -22,6 +23,11 @@ export const REDACT_PATHS: readonly string[] = [
   '*.masterKey',
   'key',
   '*.key',
+  // Provider settings as config holds them, logged alone or inside the whole config.
+  'providers.*.apiKey',
+  'providers.*.headers',
+  '*.providers.*.apiKey',
+  '*.providers.*.headers',
 ];
 
 export interface LoggerOptions {
@@ -34,7 +40,7 @@ export interface LoggerOptions {
 
 /**
  * The gateway's one logger: JSON lines, ISO timestamps, level names instead of numbers, and
- * credentials censored by path. It is the only thing under src/ (besides the CLI) that writes to
+ * credentials censored by path and, as a safety net, by shape. It is the only thing under src/ (besides the CLI) that writes to
  * stdout.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -45,6 +51,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: [...REDACT_PATHS], censor: '[REDACTED]' },
+      // Paths cannot reach every nesting; credential-shaped strings anywhere in a line are masked too.
+      hooks: { streamWrite: redactCredentials },
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );

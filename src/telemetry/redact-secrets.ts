@@ -6,16 +6,16 @@ const mask = (kind: string): string => `[REDACTED:${kind}]`;
  * headers, cloud credentials, private keys and long random tokens. Ordered most specific first
  * so that a key is named by its kind rather than caught by the generic token rule.
  */
-const RULES: ReadonlyArray<{ kind: string; pattern: RegExp }> = [
-  { kind: 'private-key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
-  { kind: 'bearer', pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi },
+const RULES: ReadonlyArray<{ kind: string; pattern: RegExp; credential?: true }> = [
+  { kind: 'private-key', credential: true, pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
+  { kind: 'bearer', credential: true, pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi },
   // OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), our own virtual keys (sk-sy-…): all start with sk-.
-  { kind: 'api-key', pattern: /\bsk-[A-Za-z0-9_-]{16,}/g },
-  { kind: 'api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-  { kind: 'api-key', pattern: /\b(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}/g },
-  { kind: 'api-key', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
-  { kind: 'aws-access-key', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
-  { kind: 'aws-secret', pattern: /\b(aws_secret_access_key|AWS_SECRET_ACCESS_KEY)(\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}\b/g },
+  { kind: 'api-key', credential: true, pattern: /\bsk-[A-Za-z0-9_-]{16,}/g },
+  { kind: 'api-key', credential: true, pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { kind: 'api-key', credential: true, pattern: /\b(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}/g },
+  { kind: 'api-key', credential: true, pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+  { kind: 'aws-access-key', credential: true, pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  { kind: 'aws-secret', credential: true, pattern: /\b(aws_secret_access_key|AWS_SECRET_ACCESS_KEY)(\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}\b/g },
   { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   { kind: 'email', pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g },
   // `password=…`, `api_key: "…"` and the like: keep the name, hide the value.
@@ -31,8 +31,23 @@ const RULES: ReadonlyArray<{ kind: string; pattern: RegExp }> = [
  * without a recognisable shape passes through.
  */
 export function redactSecrets(text: string): string {
+  return applyRules(text, RULES);
+}
+
+const CREDENTIAL_RULES = RULES.filter((rule) => rule.credential === true);
+
+/**
+ * Only the credential shapes (API keys, bearer tokens, cloud keys, private keys): cheap enough to
+ * run over every finished log line as a last line of defence, and it never touches ordinary
+ * fields such as ids or emails.
+ */
+export function redactCredentials(text: string): string {
+  return applyRules(text, CREDENTIAL_RULES);
+}
+
+function applyRules(text: string, rules: typeof RULES): string {
   let out = text;
-  for (const { kind, pattern } of RULES) {
+  for (const { kind, pattern } of rules) {
     out = out.replace(pattern, (...match: unknown[]) => {
       // Rules with a named prefix group keep the prefix so the reader sees which field it was.
       const prefix = typeof match[1] === 'string' && typeof match[2] === 'string' ? `${match[1]}${match[2]}` : typeof match[1] === 'string' && kind === 'bearer' ? `${match[1]} ` : '';

@@ -64,6 +64,21 @@ describe('RequestLogListener', () => {
   });
 });
 
+describe('createLogger', () => {
+  it('censors provider keys inside a logged config, and masks key-shaped strings in any field', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.stream });
+    logger.info({ config: { providers: { openai: { type: 'openai', apiKey: 'plain-secret-without-shape', headers: { 'x-extra': 'hdr-secret' } } } } }, 'loaded');
+    logger.warn({ detail: { nested: { deeper: 'upstream said: invalid key sk-abcdefghijklmnop1234' } } }, 'odd');
+    const text = out.lines().map((line) => JSON.stringify(line)).join('\n');
+    expect(text).not.toContain('plain-secret-without-shape');
+    expect(text).not.toContain('hdr-secret');
+    expect(text).not.toContain('sk-abcdefghijklmnop1234');
+    expect(text).toContain('invalid key [REDACTED:api-key]');
+    expect(out.lines()[0]).toMatchObject({ config: { providers: { openai: { type: 'openai', apiKey: '[REDACTED]' } } } });
+  });
+});
+
 describe('combineObservers', () => {
   it('is undefined with no listeners and skips events nobody handles', () => {
     expect(combineObservers([])).toBeUndefined();
