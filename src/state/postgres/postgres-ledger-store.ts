@@ -110,6 +110,10 @@ export class PostgresLedgerStore implements LedgerStore {
     const columns: unknown[][] = COLUMNS.map(() => []);
     for (const entry of unique) columnValues(entry).forEach((value, i) => columns[i]?.push(value));
     const client = await this.pool.connect();
+    // A checked-out client that loses its socket emits 'error'; unheard, that would crash the process.
+    const onError = (): void => undefined;
+    client.on('error', onError);
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const inserted = new Set((await client.query<{ id: string }>(INSERT_BATCH, columns)).rows.map((r) => r.id));
@@ -117,10 +121,13 @@ export class PostgresLedgerStore implements LedgerStore {
       if (daily[0].length > 0) await client.query(ADD_DAILY, daily);
       await client.query('COMMIT');
     } catch (error) {
+      broken = error as Error;
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A client whose batch failed may have a dead socket: destroy it rather than pool it.
+      client.release(broken);
     }
   }
 

@@ -73,9 +73,12 @@ export class PostgresStore implements Store {
 
   async migrate(): Promise<void> {
     const client = await this.pool.connect();
+    const onError = (): void => undefined;
+    client.on('error', onError);
     try {
       await applyPostgresMigrations(client, this.schema === undefined ? {} : { schema: this.schema });
     } finally {
+      client.off('error', onError);
       client.release();
     }
   }
