@@ -144,6 +144,37 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Observability: the decision audit log, metrics exposure, tracing. */
+    telemetry: z
+      .object({
+        /** Require the admin key on `/metrics` too (it is open by default, like most scrape targets). */
+        protectMetrics: z.boolean().default(false),
+        /** Also export Node process metrics (CPU, memory, event loop) on `/metrics`. */
+        processMetrics: z.boolean().default(false),
+        decisions: z
+          .object({
+            /** `sqlite`: `<dataDir>/decisions.sqlite`; `memory`: the latest `maxRecords`, lost on restart. */
+            store: z.enum(['sqlite', 'memory']).default('sqlite'),
+            /** Decisions older than this are deleted. */
+            retentionDays: z.number().positive().default(30),
+            /** Most decisions the memory store keeps. */
+            maxRecords: positiveInt.default(10_000),
+          })
+          .strict()
+          .prefault({}),
+        /** OpenTelemetry traces over OTLP/HTTP; off unless enabled with a URL. */
+        tracing: z
+          .object({
+            enabled: z.boolean().default(false),
+            /** e.g. `http://collector:4318/v1/traces`. */
+            otlpUrl: z.url().optional(),
+            headers: z.record(z.string(), z.string()).optional(),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
