@@ -2,3 +2,4 @@ export { connectRedis, createRedisClient, type RedisClientOptions } from './crea
 export { FallbackBudgetCounter, type FallbackBudgetCounterOptions, type SharedBudgetCounter, type SharedStateEvents } from './fallback-budget-counter.js';
 export { RedisBudgetCounter, type RedisBudgetCounterOptions } from './redis-budget-counter.js';
 export { RedisScript } from './redis-script.js';
+export { RedisBreakerStore, type RedisBreakerStoreOptions, type SharedBreakerRecord } from './redis-breaker-store.js';
