@@ -140,7 +140,8 @@ describe('failover', () => {
     const { data, response } = await t.client.chat.completions.create({ model: 'router/fake-only', messages }).withResponse();
     expect(data.choices[0]?.message.content).toBe('from backup');
     expect(response.headers.get('x-switchyard-deployment')).toBe('fake/backup');
-    expect(response.headers.get('x-switchyard-attempts')).toBe('2');
+    // Retries on the first deployment may come before the fallback.
+    expect(Number(response.headers.get('x-switchyard-attempts'))).toBeGreaterThanOrEqual(2);
   });
 
   it('fails a stream over invisibly when the first upstream breaks before the first token', async () => {
