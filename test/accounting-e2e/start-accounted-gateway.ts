@@ -45,13 +45,14 @@ export interface AccountedGateway {
   accounting: GatewayAccounting;
   /** A client holding `apiKey`, pointed at the gateway. */
   client(apiKey: string): OpenAI;
-  admin(path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: any }>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- admin answers are read loosely in tests
+  admin(path: string, init?: { method?: string; body?: unknown; key?: string | null }): Promise<{ status: number; body: any }>;
   logText(): string;
   close(): Promise<void>;
 }
 
 /** The server as the CLI composes it: telemetry, cost control, the admin API; logs kept in memory. */
-export async function startAccountedGateway(document: unknown, options: { dataDir?: string; adminKey?: string | null } = {}): Promise<AccountedGateway> {
+export async function startAccountedGateway(document: unknown, options: { dataDir?: string; adminKey?: string | null; clock?: () => number } = {}): Promise<AccountedGateway> {
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -65,6 +66,7 @@ export async function startAccountedGateway(document: unknown, options: { dataDi
   const accounting = await openGatewayAccounting({
     config, logger, metricsRegistry: telemetry.metrics.registry,
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const gateway = buildGateway(config, { env: {}, accounting });
   const adminKey = options.adminKey === null ? undefined : (options.adminKey ?? ADMIN_KEY);
@@ -83,7 +85,10 @@ export async function startAccountedGateway(document: unknown, options: { dataDi
     async admin(path, init = {}) {
       const response = await fetch(`${url}${path}`, {
         method: init.method ?? 'GET',
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          ...(init.key === null ? {} : { authorization: `Bearer ${init.key ?? ADMIN_KEY}` }),
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       });
       return { status: response.status, body: await response.json() };
