@@ -3,3 +3,4 @@ export { FallbackBudgetCounter, type FallbackBudgetCounterOptions, type SharedBu
 export { RedisBudgetCounter, type RedisBudgetCounterOptions } from './redis-budget-counter.js';
 export { RedisScript } from './redis-script.js';
 export { RedisBreakerStore, type RedisBreakerStoreOptions, type SharedBreakerRecord } from './redis-breaker-store.js';
+export { RedisRateLimiter, type RedisRateLimiterOptions, type SharedRateLimit, type SharedRateUsage } from './redis-rate-limiter.js';
