@@ -82,7 +82,12 @@ export function createServer(initialGateway: Gateway, options: ServerOptions = {
     }
     if (path.startsWith(MODEL_PREFIX) && path.length > MODEL_PREFIX.length) {
       if (method !== 'GET') return () => Promise.reject(new GatewayError('method_not_allowed', `${method} is not allowed on ${path}; use GET.`));
-      const id = decodeURIComponent(path.slice(MODEL_PREFIX.length));
+      let id: string;
+      try {
+        id = decodeURIComponent(path.slice(MODEL_PREFIX.length));
+      } catch {
+        return () => Promise.reject(new GatewayError('not_found', `No endpoint ${method} ${path}: the model id is not valid percent-encoding.`));
+      }
       return (e) => handleModel(e, id);
     }
     return () => Promise.reject(new GatewayError('not_found', `No endpoint ${method} ${path}.`));
