@@ -74,7 +74,8 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
       return buildDashboardSnapshot({ stats, decisions, board, now, ...(liveStats ? { liveStats } : {}) }, windowMs);
     },
     async close() {
-      await options.tracing?.shutdown();
+      // A collector that is down must not make shutdown fail.
+      await options.tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'trace export failed at shutdown'));
       decisions.close?.();
       logger.flush();
     },

@@ -4,11 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { buildGateway } from '../../src/engine/build-gateway.js';
 import type { Gateway } from '../../src/engine/gateway.js';
-import { createServer, type SwitchyardServer } from '../../src/server/create-server.js';
-import { observeGateway } from '../../src/server/observe-gateway.js';
-import { telemetryRoutes } from '../../src/server/telemetry-routes.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SwitchyardServer } from '../../src/server/create-server.js';
+import { createObservedServer } from '../../src/server/create-observed-server.js';
+import { openTelemetry } from '../../src/server/open-telemetry.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
-import { createTelemetry, type Telemetry } from '../../src/telemetry/create-telemetry.js';
+import type { Telemetry } from '../../src/telemetry/create-telemetry.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { scripted, testConfig, type Script } from '../e2e/gateway-config.js';
 import { completion, openAIError, textStream } from '../e2e/openai-wire.js';
@@ -35,10 +38,11 @@ describe('observability over the real engine', () => {
   let url: string;
   const chunks: string[] = [];
   let script: Script = {};
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-telemetry-'));
 
   beforeAll(async () => {
     upstream = await startFakeUpstream(scripted(() => script));
-    const document = testConfig(upstream.url, { logging: { level: 'debug', logPrompts: true } });
+    const document = testConfig(upstream.url, { dataDir, logging: { level: 'debug', logPrompts: true }, telemetry: { decisions: { store: 'sqlite', retentionDays: 7 } } });
     (document.providers as { fake: { apiKey: string } }).fake.apiKey = UPSTREAM_KEY;
     const config = parseConfig(document, {});
     const logger = createLogger({
@@ -50,14 +54,10 @@ describe('observability over the real engine', () => {
         },
       }),
     });
-    telemetry = createTelemetry({ logger, logging: { logPrompts: config.logging.logPrompts } });
+    telemetry = await openTelemetry(config, { logger });
     gateway = buildGateway(config, { env: {} });
-    telemetry.attachLiveStats(() => gateway.stats());
     logger.debug({ config }, 'configuration loaded');
-    server = createServer(observeGateway(gateway, telemetry.observer, { capturePrompts: telemetry.capturePrompts }), {
-      routes: await telemetryRoutes(telemetry, { adminKey: ADMIN_KEY }),
-      onServerError: (error, exchange) => logger.error({ err: error, headers: exchange.req.headers }, 'server error'),
-    });
+    server = await createObservedServer(gateway, telemetry, { adminKey: ADMIN_KEY });
     url = (await server.listen(0)).url;
 
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0, timeout: 10_000 });
@@ -81,6 +81,7 @@ describe('observability over the real engine', () => {
     await gateway?.close();
     await telemetry?.close();
     await upstream?.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('counts what the engine did', async () => {
@@ -101,6 +102,8 @@ describe('observability over the real engine', () => {
     const fallback = data.find((d) => d.result.winner === 'fake/backup')!;
     expect(fallback.result.firstPickFailed).toBe(true);
     expect(fallback.candidates[0]?.deploymentId).toBe('fake/primary');
+    // Kept in the SQLite audit log in the data directory.
+    expect(telemetry.decisions.constructor.name).toBe('SqliteDecisionLog');
   });
 
   it('never writes a key to the log', () => {

@@ -1,0 +1,33 @@
+import type { Gateway } from '../engine/gateway.js';
+import type { Telemetry } from '../telemetry/create-telemetry.js';
+import { createServer, type ServerOptions, type SwitchyardServer } from './create-server.js';
+import { observeGateway } from './observe-gateway.js';
+import { telemetryRoutes, type TelemetryRoutesOptions } from './telemetry-routes.js';
+
+export type ObservedServerOptions = ServerOptions & TelemetryRoutesOptions;
+
+/**
+ * The server with observability wired in: every gateway it serves (including ones swapped in by
+ * a config reload) reports to telemetry, the metrics, admin and dashboard endpoints are mounted,
+ * 5xx failures are logged, and metrics read breaker states from the gateway's live stats.
+ */
+export async function createObservedServer(gateway: Gateway, telemetry: Telemetry, options: ObservedServerOptions = {}): Promise<SwitchyardServer> {
+  const wrap = (next: Gateway): Gateway => {
+    telemetry.attachLiveStats(() => next.stats());
+    return observeGateway(next, telemetry.observer, { capturePrompts: telemetry.capturePrompts });
+  };
+  const routes = await telemetryRoutes(telemetry, options);
+  const server = createServer(wrap(gateway), {
+    ...options,
+    routes: { ...routes, ...options.routes },
+    onServerError:
+      options.onServerError ??
+      ((error, exchange) => telemetry.logger.error({ err: error, requestId: exchange.requestId, path: exchange.path }, 'request failed inside the gateway')),
+  });
+  return {
+    http: server.http,
+    setGateway: (next) => server.setGateway(wrap(next)),
+    listen: (port, host) => server.listen(port, host),
+    close: (graceMs) => server.close(graceMs),
+  };
+}
