@@ -5,7 +5,7 @@ import { UpstreamPools, type UpstreamPoolOptions } from '../http/upstream-pools.
 import { resolveModelProfile } from '../catalog/resolve-model-profile.js';
 import { BUILT_IN_POLICIES, DEFAULT_POLICY_NAME } from '../routing/built-in-policies.js';
 import type { DecideDeps } from '../routing/decide.js';
-import { LiveStatsTracker } from '../resilience/live-stats-tracker.js';
+import { Resilience } from '../resilience/resilience.js';
 import { findOpenAICompatiblePreset } from '../providers/openai/index.js';
 import type { ProviderFactory } from '../providers/provider-factory.js';
 import { createProviderRegistry } from '../providers/provider-registry.js';
@@ -87,6 +87,9 @@ function buildPolicies(config: GatewayConfig, aliases: ReadonlyMap<string, reado
     if (entry.fallback !== undefined) policy.fallback = expand(entry.fallback);
     if (entry.maxAttempts !== undefined) policy.maxAttempts = entry.maxAttempts;
     if (entry.budgetAware?.enabled !== undefined) policy.budgetAware = entry.budgetAware.enabled;
+    if (entry.budgetAware?.enabled === true) {
+      policy.budgetLevels = { floor: entry.budgetAware.floor ?? 0.2, cheapestOnlyBelow: entry.budgetAware.cheapestOnlyBelow ?? 0.05 };
+    }
     policies.set(name, policy);
   }
   return policies;
@@ -151,10 +154,13 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
       summary.live.push(entry);
     }
   }
+  const resilience = new Resilience({ profiles: new Map([...deployments.values()].map((d) => [d.id, d.profile])) });
   const gatewayOptions: ConstructorParameters<typeof SwitchyardGateway>[0] = {
     tables,
     pools,
-    stats: new LiveStatsTracker(),
+    // One tracker: breaker state and saturation reach the router through the live stats.
+    stats: resilience.stats,
+    resilience,
     summary,
     routingDeps: options.routingDeps ?? {},
     requestTimeoutMs: config.server.requestTimeoutMs,

@@ -1,5 +1,6 @@
 import type { ChatRequest, Decision, ExcludedCandidate, LiveStats, ModelProfile, RequestProfile } from '../spec/index.js';
 import { analyzeRequest, type AnalyzeRequestDeps } from './analyze-request.js';
+import { applyBudgetPressure } from './apply-budget-pressure.js';
 import { checkHardConstraints } from './check-hard-constraints.js';
 import { catalogCostEstimator, type CostEstimator } from './cost-estimator.js';
 import { effectiveWeights } from './effective-weights.js';
@@ -21,7 +22,7 @@ export interface DecideInput {
   requested: string;
   id?: string;
   /** The caller's budget, when accounting knows it; a budget-aware policy reacts to it. */
-  budget?: { remainingUsd?: number; remainingFraction?: number };
+  budget?: { remainingUsd?: number; remainingFraction?: number; label?: string };
   deps?: DecideDeps;
 }
 
@@ -96,12 +97,25 @@ export function decide(input: DecideInput): Decision {
     difficulty: profile.difficulty,
     budgetRemainingFraction: input.budget?.remainingFraction,
   });
-  const candidates = scoreCandidates(eligible, weighting.weights, weighting.adequacyFloor);
+  let candidates = scoreCandidates(eligible, weighting.weights, weighting.adequacyFloor);
+  const pressureReasons: string[] = [];
+  if (input.policy.budgetAware && input.policy.budgetLevels !== undefined && input.budget?.remainingFraction !== undefined) {
+    const pressured = applyBudgetPressure({
+      ...input.policy.budgetLevels,
+      candidates,
+      profile,
+      remainingShare: input.budget.remainingFraction,
+      ...(input.budget.label === undefined ? {} : { budgetLabel: input.budget.label }),
+    });
+    candidates = pressured.candidates;
+    pressureReasons.push(...pressured.reasons);
+  }
 
   const reasons: string[] = [
     `task ${profile.task} (${profile.taskSource}${profile.taskSource === 'classifier' ? `, confidence ${profile.taskConfidence.toFixed(2)}` : ''}), difficulty ${profile.difficulty.toFixed(2)}`,
     `policy ${input.policy.name}: weights ${describeWeights(weighting.weights)}`,
     ...weighting.reasons,
+    ...pressureReasons,
   ];
   const best = candidates[0];
   if (best) {

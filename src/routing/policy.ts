@@ -1,4 +1,5 @@
 import type { ScoreParts } from '../spec/index.js';
+import type { BudgetPressureLevels } from './apply-budget-pressure.js';
 
 /** Relative weights of the four score parts; normalized before use, so only ratios matter. */
 export type PolicyWeights = ScoreParts['weights'];
@@ -35,4 +36,6 @@ export interface Policy {
   adequacyFloor?: number;
   /** When true, a low remaining budget raises the cost weight and relaxes the quality gate. */
   budgetAware?: boolean;
+  /** Budget-aware only: the shares below which expensive models serve only complex requests, and only the cheapest serves (see `applyBudgetPressure`). */
+  budgetLevels?: BudgetPressureLevels;
 }
