@@ -5,6 +5,8 @@ import { AttemptsExhaustedError } from './attempts-exhausted-error.js';
 import { canFallBack } from './can-fall-back.js';
 import type { AttemptRecord } from './gateway.js';
 import type { OutcomeClass } from '../spec/outcome-class.js';
+import type { Resilience } from '../resilience/resilience.js';
+import { runResilientLoop } from './run-resilient-loop.js';
 
 /** Where attempt outcomes go (resilience's LiveStatsTracker fits). */
 export interface AttemptStatsSink {
@@ -28,6 +30,12 @@ export interface AttemptLoopOptions {
   /** Whether a failure may move on to the next candidate; defaults to `canFallBack`. */
   shouldFallBack?(error: GatewayError, attempt: number): boolean;
   headers?: Record<string, string>;
+  /** Retries, breakers, limits and fallback by outcome class; without it the loop walks the candidates once. */
+  resilience?: Resilience;
+  /** Upstream calls allowed for the request when `resilience` drives the loop. */
+  maxAttempts?: number;
+  /** The caller named one deployment: never answer from one outside `candidates` (no larger-window escalation). */
+  onlyCandidates?: boolean;
 }
 
 export interface AttemptSuccess<T> {
@@ -92,6 +100,7 @@ export async function runAttempts<T>(
   call: (model: ChatModel, callOptions: CallOptions) => Promise<T>,
   usageOf: (value: T) => Usage | undefined,
 ): Promise<AttemptSuccess<T>> {
+  if (options.resilience !== undefined && options.candidates.length > 0) return runResilientLoop(options, options.resilience, call, usageOf);
   const now = options.now ?? Date.now;
   const attempts: AttemptRecord[] = [];
   if (options.candidates.length === 0) throw new GatewayError('no_candidate', 'No deployment is left to try.');

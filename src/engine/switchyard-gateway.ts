@@ -21,6 +21,7 @@ import { resolveTarget } from './resolve-target.js';
 import type { BudgetPressure, GatewayAccess, GatewayAccounting } from './gateway-accounting.js';
 import { ChargedGatewayCalls } from './charged-gateway-calls.js';
 import { restrictToAllowed } from './restrict-to-allowed.js';
+import type { Resilience } from '../resilience/resilience.js';
 
 export interface SwitchyardGatewayOptions {
   tables: GatewayTables;
@@ -36,6 +37,8 @@ export interface SwitchyardGatewayOptions {
   now?: () => number;
   /** Cost control: keys, budgets with reservations, the ledger. Absent: nothing is charged. */
   accounting?: GatewayAccounting;
+  /** Retries, breakers and limits for non-streaming calls; absent: each candidate is tried once. */
+  resilience?: Resilience;
 }
 
 export interface Prepared {
@@ -208,6 +211,12 @@ export class SwitchyardGateway implements Gateway {
       headers: { 'x-request-id': context.requestId },
     };
     if (context.signal !== undefined) loop.signal = context.signal;
+    if (this.options.resilience !== undefined) {
+      // A retry on the same deployment counts against the policy's attempts too.
+      loop.resilience = this.options.resilience;
+      loop.maxAttempts = maxAttempts;
+      if (this.tables.deployments.has(decision.requested)) loop.onlyCandidates = true;
+    }
     return loop;
   }
 

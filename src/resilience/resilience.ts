@@ -176,6 +176,9 @@ export class Resilience {
   afterFailure(input: FailureInput): FailurePlan {
     const error = toGatewayError(input.error);
     const now = this.clock.now();
+    if (error.code === 'total_timeout') {
+      return { action: { kind: 'return_error', markUnhealthy: false, reason: 'the request ran out of time' }, delayMs: 0, retryRefusal: 'deadline' };
+    }
     const verdict = this.retryPolicy.shouldRetry(error, input.attemptsOnCandidate, { committed: input.committed, clientGone: input.clientGone });
     if (!verdict.retry && (verdict.reason === 'committed' || verdict.reason === 'client_gone')) {
       return { action: { kind: 'return_error', markUnhealthy: false, reason: verdict.reason === 'committed' ? 'the answer had started' : 'the client went away' }, delayMs: 0, retryRefusal: verdict.reason };
