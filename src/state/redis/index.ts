@@ -4,3 +4,4 @@ export { RedisBudgetCounter, type RedisBudgetCounterOptions } from './redis-budg
 export { RedisScript } from './redis-script.js';
 export { RedisBreakerStore, type RedisBreakerStoreOptions, type SharedBreakerRecord } from './redis-breaker-store.js';
 export { RedisRateLimiter, type RedisRateLimiterOptions, type SharedRateLimit, type SharedRateUsage } from './redis-rate-limiter.js';
+export { RedisConcurrencyLimiter, type RedisConcurrencyLimiterOptions, type SharedSlotRelease } from './redis-concurrency-limiter.js';
