@@ -85,7 +85,14 @@ describe('chat completions through the official client', () => {
 
   it('streams tool-call deltas with index, id, type and argument pieces', async () => {
     script['primary-model'] = () => toolCallStream('primary-model', 'get_weather', ['{"ci', 'ty":"Pa', 'ris"}']);
-    const stream = await t.client.chat.completions.create({ model: 'fake/primary', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [weatherTool], stream: true });
+    const stream = await t.client.chat.completions.create({
+      model: 'fake/primary',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [weatherTool],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let usage: (OpenAI.CompletionUsage & { cost_usd?: number; cost_estimated?: boolean }) | null | undefined;
     let name = '';
     let args = '';
     let id: string | undefined;
@@ -101,11 +108,17 @@ describe('chat completions through the official client', () => {
         args += call.function?.arguments ?? '';
       }
       finish = chunk.choices[0]?.finish_reason ?? finish;
+      usage = chunk.usage ?? usage;
     }
     expect(id).toBe('call_1');
     expect(name).toBe('get_weather');
     expect(JSON.parse(args)).toEqual({ city: 'Paris' });
     expect(finish).toBe('tool_calls');
+    // This upstream sent no usage: the gateway counted the tokens and says the cost is an estimate.
+    expect(usage?.cost_estimated).toBe(true);
+    expect(usage?.prompt_tokens).toBeGreaterThan(0);
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+    expect(usage?.cost_usd).toBeGreaterThan(0);
   });
 
   it('serves json mode from the simulated provider as parseable JSON', async () => {
