@@ -110,6 +110,10 @@ export const configSchema = z
     /** Add real deployments for provider API keys found in the environment. */
     autoDetectProviders: z.boolean().default(true),
     dataDir: z.string().default('./.switchyard'),
+    /** Shared state so several gateway processes act as one: `redis://…` (or REDIS_URL). Absent: each process keeps its own. */
+    state: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    /** Keys, budgets and ledger in Postgres: `postgres://…` (or DATABASE_URL). Absent: `accounting.store` in dataDir. */
+    store: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
     keys: z.object({ enabled: z.boolean().default(false) }).strict().prefault({}),
     /** Cost control: where spend is stored, budgets declared in config (applied at start), alerts. */
     accounting: z
