@@ -305,6 +305,14 @@
     }
   }
 
+  /** Two reasons that say the most at a glance: what made the pick rank first, and anything unusual. */
+  function headlineReasons(reasons) {
+    const ranked = reasons.find((r) => /ranks first/.test(r));
+    const first = ranked ? ranked.replace(/^.*ranks first:\s*/, 'ranked on ') : reasons[0];
+    const unusual = reasons.find((r) => r !== ranked && /excluded|budget|re-derived|breaker|fallback/.test(r));
+    return [first, unusual].filter(Boolean);
+  }
+
   function renderDecisions(snap) {
     const rows = snap.decisions.map((d) => {
       const tr = el('tr');
@@ -317,7 +325,8 @@
       const outcome = el('td');
       outcome.append(el('span', `pill ${d.outcome === 'ok' ? 'ok' : 'bad'}`, d.outcome.replace('_', ' ')));
       const why = el('td', 'why');
-      for (const reason of d.reasons.slice(0, 4)) why.append(el('span', 'chip', reason));
+      for (const reason of headlineReasons(d.reasons)) why.append(el('span', 'chip', reason));
+      why.title = d.reasons.join('\n');
       tr.title = `decision ${d.id}`;
       tr.append(el('td', 'muted', fmtClock(d.at)), el('td', '', d.task), el('td', 'muted', d.policy), route, outcome, el('td', 'num', String(d.attempts)), el('td', 'num', fmtMs(d.latencyMs)), el('td', 'num', fmtUsd(d.costUsd)), why);
       return tr;
