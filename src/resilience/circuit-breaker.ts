@@ -28,11 +28,11 @@ export const DEFAULT_BREAKER_OPTIONS: ResolvedBreakerOptions = {
   minimumVolume: 20,
   windowMs: 30_000,
   windowBuckets: 10,
-  consecutiveFailures: 5,
+  consecutiveFailures: 10,
   cooldownMs: 5_000,
   cooldownMultiplier: 2,
   maxCooldownMs: 60_000,
-  halfOpenProbes: 1,
+  halfOpenProbes: 3,
   rateLimitCooldownMs: 1_000,
   maxRateLimitCooldownMs: 30_000,
 };

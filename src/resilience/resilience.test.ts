@@ -115,11 +115,13 @@ describe('Resilience', () => {
     });
   });
 
-  it('stops once the retry budget is spent', () => {
+  it('once the retry budget is spent, moves on instead of repeating', () => {
     const { resilience } = setup({ retryBudget: { minRetriesPerWindow: 1, ratio: 0 } });
     const error = new GatewayError('network_error', 'reset');
     expect(resilience.afterFailure(failure(error)).action.kind).toBe('retry_same');
-    expect(resilience.afterFailure(failure(error))).toMatchObject({ action: { kind: 'return_error' }, retryRefusal: 'budget' });
+    expect(resilience.afterFailure(failure(error))).toMatchObject({ action: { kind: 'next_candidate', deploymentId: 'b' }, retryRefusal: 'budget' });
+    expect(resilience.afterFailure(failure(error, { remaining: [] }))).toMatchObject({ action: { kind: 'return_error' }, retryRefusal: 'budget' });
+    expect(resilience.budget.snapshot()).toMatchObject({ retries: 1, allowed: 1 });
   });
 
   it('never retries once committed or once the client is gone', () => {

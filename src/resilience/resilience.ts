@@ -10,7 +10,7 @@ import { planFallback, type FallbackAction } from './fallback-action.js';
 import { LiveStatsTracker } from './live-stats-tracker.js';
 import { SlidingWindowRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { SlidingWindowRetryBudget, type RetryBudget, type SlidingWindowRetryBudgetOptions } from './retry-budget.js';
-import { RETRYABLE_OUTCOMES, RetryPolicy, type RetryPolicyOptions, type RetryRefusal } from './retry-policy.js';
+import { RetryPolicy, type RetryPolicyOptions, type RetryRefusal } from './retry-policy.js';
 
 export interface ResilienceOptions {
   /** Every deployment's profile: limits come from here, and larger windows are found here. */
@@ -195,6 +195,9 @@ export class Resilience {
       }
     }
     const outcome = error.outcome === 'ok' ? 'server_error' : error.outcome;
+    // The budget gates only repeats on the same deployment: those are what multiply an outage.
+    // Moving on is bounded by the candidates and max attempts.
+    if (refusal === undefined && !this.budget.tryAcquireRetry()) refusal = 'budget';
     const action = planFallback({
       outcome,
       current: input.deploymentId,
@@ -207,11 +210,6 @@ export class Resilience {
       ...(input.eligible === undefined ? {} : { eligible: input.eligible }),
     });
     if (action.kind === 'return_error' && action.markUnhealthy) this.breakers.forceOpen(input.deploymentId);
-    // Only failures of the deployment multiply traffic in an outage; a bigger window does not.
-    const amplifies = (action.kind === 'retry_same' || action.kind === 'next_candidate') && RETRYABLE_OUTCOMES.has(outcome);
-    if (amplifies && !this.budget.tryAcquireRetry()) {
-      return { action: { kind: 'return_error', markUnhealthy: false, reason: 'the retry budget is spent' }, delayMs: 0, retryRefusal: 'budget' };
-    }
     const plan: FailurePlan = { action, delayMs: action.kind === 'retry_same' ? delayMs : 0 };
     if (refusal !== undefined) plan.retryRefusal = refusal;
     return plan;

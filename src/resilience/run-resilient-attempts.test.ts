@@ -120,11 +120,15 @@ describe('runResilientAttempts', () => {
     expect(calls).toEqual(['a']);
   });
 
-  it('a spent retry budget ends the loop instead of amplifying an outage', async () => {
+  it('a spent retry budget stops repeats: the loop moves on, and gives up when nothing is left', async () => {
     const shared = resilience({ retryBudget: { ratio: 0, minRetriesPerWindow: 0 } });
     const { calls, call } = scripted({ a: [new GatewayError('upstream_server_error', '500')] });
-    const error = await failure({ resilience: shared, candidates: ['a', 'b'], call });
-    expect(calls).toEqual(['a']);
+    const result = await runResilientAttempts({ resilience: shared, candidates: ['a', 'b'], call });
+    expect(calls).toEqual(['a', 'b']);
+    expect(result.steps[0]?.next).toBe('next_candidate');
+    const alone = scripted({ a: [new GatewayError('upstream_server_error', '500')] });
+    const error = await failure({ resilience: shared, candidates: ['a'], call: alone.call });
+    expect(alone.calls).toEqual(['a']);
     expect(error.steps[0]?.next).toBe('return_error');
   });
 });

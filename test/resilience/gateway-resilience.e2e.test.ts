@@ -96,7 +96,7 @@ describe('resilience through the gateway, seen by the official client', () => {
 
   it('opens the breaker of a deployment that went down; later requests skip it without calling it', async () => {
     a.setDown(true);
-    for (let i = 0; i < 4; i += 1) await create('chain');
+    for (let i = 0; i < 6; i += 1) await create('chain');
     const calls = seen(a);
     for (let i = 0; i < 5; i += 1) {
       const { response } = await create('chain');
