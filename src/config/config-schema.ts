@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cacheSchema, policyCacheSchema } from './cache-config-schema.js';
 import { TASK_TYPES } from '../spec/task-type.js';
 
 const nonNegative = z.number().finite().nonnegative();
@@ -83,6 +84,7 @@ const policySchema = z
     /** Budget-aware routing: below `floor` remaining share, expensive models only for complex requests. */
     budgetAware: z.object({ enabled: z.boolean(), floor: unit.optional(), cheapestOnlyBelow: unit.optional() }).strict().optional(),
     contentFilterFallback: z.string().optional(),
+    cache: policyCacheSchema.optional(),
   })
   .strict();
 
@@ -179,6 +181,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    cache: cacheSchema.prefault({}),
     logging: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

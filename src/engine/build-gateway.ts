@@ -17,6 +17,7 @@ import type { GatewayAccounting } from './gateway-accounting.js';
 import type { GatewayDeployment, GatewayPolicy, GatewayTables } from './gateway-tables.js';
 import { SIMULATED_TYPE, simulatedDeployments } from './simulated-deployments.js';
 import { SwitchyardGateway } from './switchyard-gateway.js';
+import { withResponseCache, type WithResponseCacheOptions } from './cache/with-response-cache.js';
 
 export interface BuildGatewayOptions {
   env?: Readonly<Record<string, string | undefined>>;
@@ -29,6 +30,8 @@ export interface BuildGatewayOptions {
   now?: () => number;
   /** Cost control (see `openGatewayAccounting`); closed with the gateway. */
   accounting?: GatewayAccounting;
+  /** Response cache extras: a prebuilt store, the hit observer, error reporting (see `withResponseCache`). */
+  cache?: Omit<WithResponseCacheOptions, 'ledger' | 'now'>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -168,7 +171,11 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
   };
   if (options.now !== undefined) gatewayOptions.now = options.now;
   if (options.accounting !== undefined) gatewayOptions.accounting = options.accounting;
-  return new SwitchyardGateway(gatewayOptions);
+  const gateway = new SwitchyardGateway(gatewayOptions);
+  const cacheOptions: WithResponseCacheOptions = { ...options.cache };
+  if (options.accounting !== undefined) cacheOptions.ledger = options.accounting.accounting.ledger;
+  if (options.now !== undefined) cacheOptions.now = options.now;
+  return withResponseCache(gateway, config, cacheOptions);
 }
 
 /** Embedding models have no output price and say so by name; they must never answer a chat. */

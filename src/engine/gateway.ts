@@ -23,6 +23,27 @@ export interface RequestContext {
   policy?: string;
   /** Who is calling; filled by authentication (`GatewayAccess.authenticate`). */
   principal?: { keyId: string; owner?: string; team?: string; allowedModels?: string[]; rateLimits?: { rpm?: number; tpm?: number } };
+  /** The caller's cache wishes (`x-switchyard-cache`, `cache-control`). */
+  cache?: CacheDirective;
+}
+
+/** What a request asks of the response cache. */
+export interface CacheDirective {
+  /** `on`: use the cache even where the policy does not; `off`: neither read nor write; `refresh`: skip the read, store the answer. */
+  mode?: 'on' | 'off' | 'refresh';
+  /** From `cache-control: max-age=N`: the stored answer's TTL, and the oldest answer acceptable. */
+  maxAgeSeconds?: number;
+  /** From `cache-control: no-store`: never write this answer. */
+  noStore?: boolean;
+}
+
+/** How the response cache treated a request: `hit` answered from it (or from an identical request in flight). */
+export interface CacheOutcome {
+  status: 'hit' | 'miss' | 'bypass';
+  /** For hits: `exact`, `semantic` or `coalesced`. */
+  kind?: 'exact' | 'semantic' | 'coalesced';
+  /** Seconds since the answer was produced, for hits. */
+  ageSeconds?: number;
 }
 
 /** One upstream call and how it ended. */
@@ -45,6 +66,8 @@ export interface ChatResult {
   deploymentId: string;
   usage: Usage;
   costUsd: number;
+  /** Set by the caching layer. */
+  cache?: CacheOutcome;
 }
 
 /** How a stream ended, known once its last part has been read (or the reader stopped). */
@@ -73,6 +96,8 @@ export interface ChatStream {
   parts: AsyncIterable<StreamPart>;
   /** Resolves (never rejects) once the stream has ended or the reader has stopped. */
   settlement: Promise<StreamSettlement>;
+  /** Set by the caching layer. */
+  cache?: CacheOutcome;
 }
 
 export interface EmbedResult {

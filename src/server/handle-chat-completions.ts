@@ -7,11 +7,14 @@ import { sendJson } from './send-response.js';
 import { watchClientGone } from './watch-client-gone.js';
 import { applyRoutingHeaders } from './apply-routing-headers.js';
 import { writeChatStream } from './write-chat-stream.js';
+import { cacheOutcomeHeaders, parseCacheDirective } from './cache-directive-headers.js';
 
 /** `POST /v1/chat/completions`, JSON or SSE. */
 export async function handleChatCompletions(exchange: Exchange, maxBodyBytes: number): Promise<void> {
   const request = parseChatRequest(await readJsonBody(exchange.req, maxBodyBytes));
   applyRoutingHeaders(exchange);
+  const cacheDirective = parseCacheDirective(exchange.req.headers);
+  if (cacheDirective !== undefined) exchange.context.cache = cacheDirective;
   exchange.context.signal = watchClientGone(exchange.res);
   if (request.stream === true) {
     const stream = await exchange.gateway.chatStream(request, exchange.context);
@@ -21,7 +24,7 @@ export async function handleChatCompletions(exchange: Exchange, maxBodyBytes: nu
     const settlement = await writeChatStream(exchange.res, stream, {
       includeUsage: request.includeUsage === true,
       requestId: exchange.requestId,
-      headers: { [HEADER.requestId]: exchange.requestId },
+      headers: { [HEADER.requestId]: exchange.requestId, ...cacheOutcomeHeaders(stream.cache) },
     });
     exchange.costUsd = settlement.costUsd;
     if (settlement.error !== undefined) exchange.errorCode = settlement.error.code;
@@ -36,5 +39,6 @@ export async function handleChatCompletions(exchange: Exchange, maxBodyBytes: nu
     [HEADER.decisionId]: result.decision.id,
     [HEADER.costUsd]: formatUsd(result.costUsd),
     [HEADER.attempts]: String(result.attempts.length),
+    ...cacheOutcomeHeaders(result.cache),
   });
 }
