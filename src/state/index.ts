@@ -12,3 +12,4 @@ export type { Store } from './store.js';
 export { NANOS_PER_USD, nanosToUsd, usdToNanos, usdToNanosCeil } from './usd-nanos.js';
 export type { BudgetCounter, CounterCharge, ReserveOutcome, SlotUsage } from './budget-counter.js';
 export { SpoolingLedgerStore, type SpoolingLedgerStoreOptions } from './spooling-ledger-store.js';
+export { SpooledStore } from './spooled-store.js';

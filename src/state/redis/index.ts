@@ -5,3 +5,4 @@ export { RedisScript } from './redis-script.js';
 export { RedisBreakerStore, type RedisBreakerStoreOptions, type SharedBreakerRecord } from './redis-breaker-store.js';
 export { RedisRateLimiter, type RedisRateLimiterOptions, type SharedRateLimit, type SharedRateUsage } from './redis-rate-limiter.js';
 export { RedisConcurrencyLimiter, type RedisConcurrencyLimiterOptions, type SharedSlotRelease } from './redis-concurrency-limiter.js';
+export { openSharedState, type OpenSharedStateOptions, type SharedState } from './open-shared-state.js';
