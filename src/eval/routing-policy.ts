@@ -25,8 +25,11 @@ export interface FittedPolicy {
   choose(example: RoutingExample): string[];
 }
 
-/** Cost-weight grid shared by the policies that trade predicted quality against cost. */
-export const LAMBDA_KNOBS: readonly number[] = [0, ...Array.from({ length: 81 }, (_, i) => round(10 ** (-3 + i * 0.05)))];
+/**
+ * Cost-weight grid shared by the policies that trade predicted quality against cost: fine enough
+ * (60 steps a decade) that a task-level policy's narrow operating points are not skipped.
+ */
+export const LAMBDA_KNOBS: readonly number[] = [0, ...Array.from({ length: 241 }, (_, i) => round(10 ** (-3 + i / 60)))];
 
 function round(v: number): number {
   return Number(v.toPrecision(3));

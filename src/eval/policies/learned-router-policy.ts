@@ -10,7 +10,14 @@ import { LAMBDA_KNOBS, type ReplayPolicy } from '../routing-policy.js';
  * priced cost wins (the cheaper on ties).
  */
 /** Training settings chosen by cross-validation on the project's data (see `switchyard eval routing`). */
-export const LEARNED_ROUTER_TRAINING: TrainQualityModelOptions = { l2Item: 3, l2Residual: 0.03, l2Hashed: 3, epochs: 150 };
+export const LEARNED_ROUTER_TRAINING: TrainQualityModelOptions = {
+  l2Item: 3,
+  l2TaskItem: 1,
+  l2Residual: 10,
+  l2TaskResidual: 0.1,
+  l2Hashed: 3,
+  epochs: 150,
+};
 
 export function learnedRouterPolicy(options: TrainQualityModelOptions = LEARNED_ROUTER_TRAINING): ReplayPolicy {
   return {

@@ -23,6 +23,8 @@ interface DecodedModel {
   ability: ReadonlyMap<string, number>;
   sensitivity: number;
   residualDense: Float64Array;
+  /** Shared plus per-task residual, per task key. */
+  residualByTask: ReadonlyMap<string, Float64Array>;
   residualHashed: ReadonlyMap<number, number>;
 }
 
@@ -36,6 +38,7 @@ export class LearnedQualityModel {
   private readonly mean: Float64Array;
   private readonly scale: Float64Array;
   private readonly difficultyDense: Float64Array;
+  private readonly difficultyByTask = new Map<string, Float64Array>();
   private readonly difficultyHashed: Float64Array;
   private readonly discriminationDense: Float64Array;
   private readonly models = new Map<string, DecodedModel>();
@@ -58,6 +61,13 @@ export class LearnedQualityModel {
     this.mean = Float64Array.from(weights.featureMean);
     this.scale = Float64Array.from(weights.featureScale, (v) => (v > 0 ? v : 1));
     this.difficultyDense = Float64Array.from(weights.difficulty.dense);
+    for (const task of weights.tasks) {
+      const values = weights.difficulty.denseByTask?.[task];
+      if (!values) throw new Error(`quality model weights: no difficulty.denseByTask for ${task} (weights from an older trainer?)`);
+      if (values.length !== width) throw new Error(`quality model weights: difficulty.denseByTask.${task} has ${values.length} values, expected ${width}`);
+      const combined = Float64Array.from(values, (v, j) => v + (this.difficultyDense[j] ?? 0));
+      this.difficultyByTask.set(task, combined);
+    }
     this.difficultyHashed = Float64Array.from(weights.difficulty.hashed);
     this.discriminationDense = Float64Array.from(weights.discrimination.dense);
     for (const [name, model] of Object.entries(weights.models)) {
@@ -67,6 +77,13 @@ export class LearnedQualityModel {
         ability: new Map(Object.entries(model.ability)),
         sensitivity: model.sensitivity,
         residualDense: Float64Array.from(model.residualDense),
+        residualByTask: new Map(
+          weights.tasks.map((task) => {
+            const values = model.residualByTask?.[task];
+            if (!values || values.length !== width) throw new Error(`quality model weights: ${name} residualByTask.${task} missing or of the wrong length`);
+            return [task, Float64Array.from(values, (v, j) => v + (model.residualDense[j] ?? 0))];
+          }),
+        ),
         residualHashed: new Map(Object.entries(model.residualHashed).map(([k, v]) => [Number(k), v])),
       });
     }
@@ -93,9 +110,10 @@ export class LearnedQualityModel {
     for (let j = 0; j < features.length; j += 1) features[j] = ((raw.dense[j] ?? 0) - (this.mean[j] ?? 0)) / (this.scale[j] ?? 1);
     let difficulty = key === ANY_TASK ? averageOf(this.weights.difficulty.taskBias) : (this.weights.difficulty.taskBias[key] ?? 0);
     let eta = key === ANY_TASK ? averageOf(this.weights.discrimination.taskBias) : (this.weights.discrimination.taskBias[key] ?? 0);
+    const difficultyWeights = this.difficultyByTask.get(key) ?? this.difficultyDense;
     for (let j = 0; j < features.length; j += 1) {
       const x = features[j] ?? 0;
-      difficulty += (this.difficultyDense[j] ?? 0) * x;
+      difficulty += (difficultyWeights[j] ?? 0) * x;
       eta += (this.discriminationDense[j] ?? 0) * x;
     }
     for (const h of raw.hashed) difficulty += this.difficultyHashed[h] ?? 0;
@@ -113,7 +131,8 @@ export class LearnedQualityModel {
       const ability = known.ability.get(assessment.task) ?? known.ability.get(ANY_TASK) ?? 0;
       let z = assessment.discrimination * (ability - known.sensitivity * assessment.difficulty);
       const x = assessment.features;
-      for (let j = 0; j < x.length; j += 1) z += (known.residualDense[j] ?? 0) * (x[j] ?? 0);
+      const residual = known.residualByTask.get(assessment.task) ?? known.residualDense;
+      for (let j = 0; j < x.length; j += 1) z += (residual[j] ?? 0) * (x[j] ?? 0);
       for (const h of assessment.hashed) z += known.residualHashed.get(h) ?? 0;
       return { quality: sigmoid(z), basis: 'learned', ability };
     }

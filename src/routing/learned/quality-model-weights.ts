@@ -26,7 +26,8 @@ export interface QualityModelWeights {
   tasks: string[];
   /** Which gateway task type each training task stands for, so live requests find their scale. */
   taskTypes: Record<string, TaskType>;
-  difficulty: { taskBias: Record<string, number>; dense: number[]; hashed: number[] };
+  /** Difficulty weights: shared, plus a per-task part added for prompts of that task. */
+  difficulty: { taskBias: Record<string, number>; dense: number[]; denseByTask: Record<string, number[]>; hashed: number[] };
   discrimination: { taskBias: Record<string, number>; dense: number[] };
   models: Record<string, ModelWeights>;
   /** Line through (overall ability, sensitivity) of the trained models, for models placed by declared quality. */
@@ -46,6 +47,8 @@ export interface ModelWeights {
   /** How fast this model's chances fall with prompt difficulty; 1 is average. */
   sensitivity: number;
   residualDense: number[];
+  /** Added to `residualDense` for prompts of each training task. */
+  residualByTask: Record<string, number[]>;
   /** Sparse residual over hashed n-grams: bucket -> weight, only non-negligible entries. */
   residualHashed: Record<string, number>;
 }

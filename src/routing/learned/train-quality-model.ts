@@ -20,13 +20,17 @@ export interface TrainQualityModelOptions {
   l2Item?: number;
   l2Residual?: number;
   l2Hashed?: number;
+  /** L2 penalty on the per-task part of the difficulty weights (what makes a prompt hard differs by task). */
+  l2TaskItem?: number;
+  /** L2 penalty on the per-(model, task) residuals: a model's blind spots differ by task. */
+  l2TaskResidual?: number;
   /** Per-model weights on hashed n-grams too (slower, and prone to overfit a few thousand prompts). */
   modelNgrams?: boolean;
   /** Gateway task type per training task; guessed with the shipped task classifier when absent. */
   taskTypes?: Record<string, TaskType>;
 }
 
-const DEFAULTS = { modelNgrams: false, hashBuckets: 1024, rarityBuckets: 4096, epochs: 250, learningRate: 0.05, l2Item: 1e-3, l2Residual: 3e-3, l2Hashed: 3e-2 };
+const DEFAULTS = { l2TaskItem: 0.3, l2TaskResidual: 0.03, modelNgrams: false, hashBuckets: 1024, rarityBuckets: 4096, epochs: 250, learningRate: 0.05, l2Item: 1e-3, l2Residual: 3e-3, l2Hashed: 3e-2 };
 /** softplus(0.5413) = 1: every prompt starts equally discriminating. */
 const INITIAL_DISCRIMINATION_BIAS = 0.5413;
 
@@ -69,8 +73,8 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
   const count = obs.reduce((n, list) => n + list.length, 0) || 1;
 
   // Parameter blocks, laid end to end in one vector so that Adam runs over all of them at once.
-  const layout = { theta: M * T, s: M, dTask: T, wd: D, wdh: B, aTask: T, wa: D, r: M * D, rh: o.modelNgrams ? M * B : 0 };
-  const offsets: Record<keyof typeof layout, number> = { theta: 0, s: 0, dTask: 0, wd: 0, wdh: 0, aTask: 0, wa: 0, r: 0, rh: 0 };
+  const layout = { theta: M * T, s: M, dTask: T, wd: D, wdt: T * D, wdh: B, aTask: T, wa: D, r: M * D, rt: M * T * D, rh: o.modelNgrams ? M * B : 0 };
+  const offsets: Record<keyof typeof layout, number> = { theta: 0, s: 0, dTask: 0, wd: 0, wdt: 0, wdh: 0, aTask: 0, wa: 0, r: 0, rt: 0, rh: 0 };
   let size = 0;
   for (const key of Object.keys(layout) as (keyof typeof layout)[]) {
     offsets[key] = size;
@@ -84,9 +88,11 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
   const m2 = new Float64Array(size);
   const penalty = new Float64Array(size);
   penalty.fill(o.l2Item, offsets.wd, offsets.wd + D);
+  penalty.fill(o.l2TaskItem, offsets.wdt, offsets.wdt + T * D);
   penalty.fill(o.l2Item, offsets.wa, offsets.wa + D);
   penalty.fill(o.l2Hashed, offsets.wdh, offsets.wdh + B);
   penalty.fill(o.l2Residual, offsets.r, offsets.r + M * D);
+  penalty.fill(o.l2TaskResidual, offsets.rt, offsets.rt + M * T * D);
   penalty.fill(o.l2Hashed, offsets.rh, offsets.rh + layout.rh);
   penalty.fill(1e-4, offsets.theta, offsets.theta + M * T);
   // Sensitivities shrink towards 1 (every model equally sensitive to difficulty), not towards 0.
@@ -103,7 +109,7 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
       let delta = p[offsets.dTask + t] ?? 0;
       let eta = p[offsets.aTask + t] ?? 0;
       for (let j = 0; j < D; j += 1) {
-        delta += (p[offsets.wd + j] ?? 0) * (x[j] ?? 0);
+        delta += ((p[offsets.wd + j] ?? 0) + (p[offsets.wdt + t * D + j] ?? 0)) * (x[j] ?? 0);
         eta += (p[offsets.wa + j] ?? 0) * (x[j] ?? 0);
       }
       for (const h of hashed) delta += p[offsets.wdh + h] ?? 0;
@@ -116,14 +122,18 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
         let z = a * (theta - sensitivity * delta);
         const rOff = offsets.r + mi * D;
         const rhOff = offsets.rh + mi * B;
-        for (let j = 0; j < D; j += 1) z += (p[rOff + j] ?? 0) * (x[j] ?? 0);
+        const rtOff = offsets.rt + (mi * T + t) * D;
+        for (let j = 0; j < D; j += 1) z += ((p[rOff + j] ?? 0) + (p[rtOff + j] ?? 0)) * (x[j] ?? 0);
         if (o.modelNgrams) for (const h of hashed) z += p[rhOff + h] ?? 0;
         const err = (sigmoid(z) - y) / count;
         g[offsets.theta + mi * T + t] = (g[offsets.theta + mi * T + t] ?? 0) + err * a;
         g[offsets.s + mi] = (g[offsets.s + mi] ?? 0) - err * a * delta;
         gDelta -= err * a * sensitivity;
         gA += err * (theta - sensitivity * delta);
-        for (let j = 0; j < D; j += 1) g[rOff + j] = (g[rOff + j] ?? 0) + err * (x[j] ?? 0);
+        for (let j = 0; j < D; j += 1) {
+          g[rOff + j] = (g[rOff + j] ?? 0) + err * (x[j] ?? 0);
+          g[rtOff + j] = (g[rtOff + j] ?? 0) + err * (x[j] ?? 0);
+        }
         if (o.modelNgrams) for (const h of hashed) g[rhOff + h] = (g[rhOff + h] ?? 0) + err;
       }
       const gEta = gA * sigmoid(eta);
@@ -131,6 +141,7 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
       g[offsets.aTask + t] = (g[offsets.aTask + t] ?? 0) + gEta;
       for (let j = 0; j < D; j += 1) {
         g[offsets.wd + j] = (g[offsets.wd + j] ?? 0) + gDelta * (x[j] ?? 0);
+        g[offsets.wdt + t * D + j] = (g[offsets.wdt + t * D + j] ?? 0) + gDelta * (x[j] ?? 0);
         g[offsets.wa + j] = (g[offsets.wa + j] ?? 0) + gEta * (x[j] ?? 0);
       }
       for (const h of hashed) g[offsets.wdh + h] = (g[offsets.wdh + h] ?? 0) + gDelta;
@@ -166,7 +177,13 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
       const w = p[offsets.rh + mi * B + h] ?? 0;
       if (Math.abs(w) >= 0.005) residualHashed[String(h)] = round(w);
     }
-    modelWeights[name] = { ability, sensitivity: round(p[offsets.s + mi] ?? 1), residualDense: slice('r', mi * D, D), residualHashed };
+    modelWeights[name] = {
+      ability,
+      sensitivity: round(p[offsets.s + mi] ?? 1),
+      residualDense: slice('r', mi * D, D),
+      residualByTask: Object.fromEntries(tasks.map((task, t) => [task, slice('rt', (mi * T + t) * D, D)])),
+      residualHashed,
+    };
   });
 
   const weights: QualityModelWeights = {
@@ -178,7 +195,12 @@ export function trainQualityModel(examples: readonly QualityTrainingExample[], o
     featureScale: Array.from(scale),
     tasks,
     taskTypes: options.taskTypes ?? guessTaskTypes(examples, tasks),
-    difficulty: { taskBias: byTask(tasks, slice('dTask')), dense: slice('wd'), hashed: slice('wdh') },
+    difficulty: {
+      taskBias: byTask(tasks, slice('dTask')),
+      dense: slice('wd'),
+      denseByTask: Object.fromEntries(tasks.map((task, t) => [task, slice('wdt', t * D, D)])),
+      hashed: slice('wdh'),
+    },
     discrimination: { taskBias: byTask(tasks, slice('aTask')), dense: slice('wa') },
     models: modelWeights,
     sensitivityFromAbility: { intercept: 1, slope: 0 },
@@ -263,9 +285,10 @@ function itemParameters(weights: QualityModelWeights, examples: readonly Quality
     const f = extractPromptFeatures(e.prompt, { hashBuckets: weights.hashBuckets, rarity });
     let d = weights.difficulty.taskBias[e.task] ?? 0;
     let eta = weights.discrimination.taskBias[e.task] ?? 0;
+    const byTask = weights.difficulty.denseByTask[e.task] ?? [];
     f.dense.forEach((v, j) => {
       const x = (v - (weights.featureMean[j] ?? 0)) / (weights.featureScale[j] ?? 1);
-      d += (weights.difficulty.dense[j] ?? 0) * x;
+      d += ((weights.difficulty.dense[j] ?? 0) + (byTask[j] ?? 0)) * x;
       eta += (weights.discrimination.dense[j] ?? 0) * x;
     });
     for (const h of f.hashed) d += weights.difficulty.hashed[h] ?? 0;
