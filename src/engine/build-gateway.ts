@@ -28,7 +28,7 @@ export interface BuildGatewayOptions {
   /** Most upstream calls per request unless a policy says otherwise (default 4). */
   maxAttempts?: number;
   now?: () => number;
-  /** Cost control (see `openGatewayAccounting`); closed with the gateway. */
+  /** Cost control (see `openGatewayAccounting`); shared across config reloads, so the caller closes it. */
   accounting?: GatewayAccounting;
   /** Response cache extras: a prebuilt store, the hit observer, error reporting (see `withResponseCache`). */
   cache?: Omit<WithResponseCacheOptions, 'ledger' | 'now'>;

@@ -171,8 +171,8 @@ export class SwitchyardGateway implements Gateway {
   }
 
   async close(): Promise<void> {
+    // Accounting outlives a gateway replaced on config reload: whoever opened it closes it.
     await this.options.pools.close();
-    await this.options.accounting?.close();
   }
 
   private withWishes(request: ChatRequest, headerWishes: RoutingWishes | undefined): ChatRequest {

@@ -26,5 +26,6 @@ process.on('SIGTERM', () => {
   void server
     .close(1_000)
     .then(() => gateway.close())
+    .then(() => accounting.close())
     .then(() => process.exit(0));
 });

@@ -97,6 +97,7 @@ export async function startAccountedGateway(document: unknown, options: { dataDi
     async close() {
       await server.close(1_000);
       await gateway.close();
+      await accounting.close();
       await telemetry.close();
     },
   };
