@@ -3,6 +3,7 @@ import { registerAuditCommand } from './commands/audit-command.js';
 import { registerBenchCommand } from './commands/bench-command.js';
 import { registerConfigCommand } from './commands/config-command.js';
 import { registerEvalCommand } from './commands/eval-command.js';
+import { registerServeCommand } from './commands/serve-command.js';
 import { registerReportCommand } from './commands/report-command.js';
 import { registerTrainRouterCommand } from './commands/train-router-command.js';
 import { registerKeysCommand } from './commands/keys-command.js';
@@ -10,4 +11,4 @@ import { registerBudgetsCommand } from './commands/budgets-command.js';
 import { registerSpendCommand } from './commands/spend-command.js';
 
 /** Each entry adds one command (or command group) to the program. */
-export const COMMANDS: Array<(program: Command) => void> = [registerConfigCommand, registerEvalCommand, registerTrainRouterCommand, registerReportCommand, registerAuditCommand, registerBenchCommand, registerKeysCommand, registerBudgetsCommand, registerSpendCommand];
+export const COMMANDS: Array<(program: Command) => void> = [registerServeCommand, registerConfigCommand, registerEvalCommand, registerTrainRouterCommand, registerReportCommand, registerAuditCommand, registerBenchCommand, registerKeysCommand, registerBudgetsCommand, registerSpendCommand];

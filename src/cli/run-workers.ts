@@ -39,6 +39,21 @@ export function assertWorkersAllowed(workers: number, urls: SharedStateUrls): vo
 export const WORKER_COUNT_ENV = 'SWITCHYARD_WORKERS';
 export const WORKER_INDEX_ENV = 'SWITCHYARD_WORKER_INDEX';
 
+/** Set per deployment to replicas × workers, so that the outage share accounts for other machines too. */
+export const EXPECTED_PROCESSES_ENV = 'SWITCHYARD_EXPECTED_PROCESSES';
+
+/**
+ * Gateway processes sharing state, for `openSharedState({ expectedProcesses })`: the deployment's
+ * declared total, else this machine's worker count, else 1.
+ */
+export function expectedProcessCount(env: NodeJS.ProcessEnv = process.env): number {
+  for (const name of [EXPECTED_PROCESSES_ENV, WORKER_COUNT_ENV]) {
+    const value = Number(env[name]);
+    if (Number.isInteger(value) && value >= 1) return value;
+  }
+  return 1;
+}
+
 export interface RunWorkersOptions {
   workers: number;
   urls: SharedStateUrls;

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load-config.js';
+import { serveGateway } from '../../server/serve-gateway.js';
+
+interface ServeOptions {
+  config?: string;
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  watch: boolean;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the gateway (embedded defaults when no config file is found)')
+    .option('-c, --config <path>', 'config file (default: $SWITCHYARD_CONFIG or ./switchyard.yaml)')
+    .option('-p, --port <port>', 'port to listen on (default: server.port, 4000)')
+    .option('--host <host>', 'address to listen on (default: server.host, 127.0.0.1)')
+    .option('--data-dir <dir>', 'where keys, budgets, the ledger and the decision log live (default: dataDir, ./.switchyard)')
+    .option('--no-watch', 'do not reload the config file when it changes or on SIGHUP')
+    .action(async (options: ServeOptions) => {
+      const loaded = await loadConfig(options.config === undefined ? {} : { path: options.config });
+      const running = await serveGateway({
+        config: loaded.config,
+        ...(loaded.path === undefined ? {} : { configPath: loaded.path }),
+        ...(options.port === undefined ? {} : { port: parsePort(options.port) }),
+        ...(options.host === undefined ? {} : { host: options.host }),
+        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+        watch: options.watch,
+      });
+      let stopping = false;
+      const stop = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        running.telemetry.logger.info({ signal }, 'shutting down: finishing requests in flight');
+        void running.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${value}"`);
+  return port;
+}

@@ -1,0 +1,138 @@
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/config-schema.js';
+import { watchConfig } from '../config/config-watcher.js';
+import { buildGateway } from '../engine/build-gateway.js';
+import type { Gateway, GatewaySummary } from '../engine/gateway.js';
+import type { GatewayAccounting } from '../engine/gateway-accounting.js';
+import { openGatewayAccounting } from '../engine/open-gateway-accounting.js';
+import { warmUpTokenizers } from '../engine/warm-up-tokenizers.js';
+import type { Telemetry } from '../telemetry/create-telemetry.js';
+import type { BudgetLevel } from '../telemetry/gateway-observer.js';
+import { accountingServerOptions } from './accounting-server-options.js';
+import { createObservedServer } from './create-observed-server.js';
+import type { SwitchyardServer } from './create-server.js';
+import { openTelemetry } from './open-telemetry.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ServeGatewayOptions {
+  config: GatewayConfig;
+  /** The file the config came from; reloaded on change and SIGHUP when `watch` is on. */
+  configPath?: string;
+  env?: Env;
+  /** Overrides `config.dataDir`. */
+  dataDir?: string;
+  /** Override `config.server.port` / `host`. */
+  port?: number;
+  host?: string;
+  watch?: boolean;
+  /** A logger to use instead of one built from config (tests). */
+  logger?: Logger;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  server: SwitchyardServer;
+  telemetry: Telemetry;
+  accounting: GatewayAccounting;
+  /** The gateway serving new requests (changes on reload). */
+  gateway(): Gateway;
+  close(): Promise<void>;
+}
+
+/** How long requests in flight on a replaced gateway may run before its connections are closed. */
+const RELOAD_DRAIN_MS = 120_000;
+
+/**
+ * Starts the whole gateway from a validated config: observability, cost control, the engine and
+ * the HTTP server, in that order, with config reload that never drops a request in flight.
+ */
+export async function serveGateway(options: ServeGatewayOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  const dataDir = options.dataDir ?? config.dataDir;
+  const telemetry = await openTelemetry(config, { dataDir, ...(options.logger ? { logger: options.logger } : {}) });
+  const log = telemetry.logger;
+  const accounting = await openGatewayAccounting({ config, dataDir, logger: log, metricsRegistry: telemetry.metrics.registry });
+  warmUpTokenizers();
+
+  let current = buildGateway(config, { env, accounting });
+  logSummary(log, current.summary, options.configPath);
+
+  const adminKey = env.SWITCHYARD_ADMIN_KEY;
+  if (config.keys.enabled && adminKey === undefined) {
+    log.warn('keys are enabled but SWITCHYARD_ADMIN_KEY is not set: the admin API and dashboard refuse every caller');
+  }
+  const { hooks, routes } = accountingServerOptions(accounting, adminKey === undefined ? {} : { adminKey });
+  const server = await createObservedServer(current, telemetry, {
+    maxBodyBytes: config.server.maxBodyBytes,
+    hooks,
+    routes,
+    ...(adminKey === undefined ? {} : { adminKey }),
+    budgets: async () => budgetLevels((await accounting.admin.getBudgets({})).data),
+  });
+  const { url, port } = await server.listen(options.port ?? config.server.port, options.host ?? config.server.host);
+  log.info({ url }, 'switchyard listening');
+
+  let stopWatching: (() => void) | undefined;
+  if (options.watch === true && options.configPath !== undefined) {
+    stopWatching = watchConfig({
+      path: options.configPath,
+      env,
+      onReload: (next) => {
+        const previous = current;
+        current = buildGateway(next, { env, accounting });
+        server.setGateway(current);
+        logSummary(log, current.summary, options.configPath);
+        if (next.server.port !== config.server.port || next.server.host !== config.server.host) {
+          log.warn('server.host and server.port changes take effect on restart');
+        }
+        log.info('config reloaded');
+        // Requests in flight keep the old gateway's pools until they finish.
+        setTimeout(() => void previous.close().catch(() => undefined), RELOAD_DRAIN_MS).unref();
+      },
+      onError: (error) => log.error({ err: error }, 'config reload failed; the running config stays in force'),
+    });
+  }
+
+  return {
+    url,
+    port,
+    server,
+    telemetry,
+    accounting,
+    gateway: () => current,
+    async close() {
+      stopWatching?.();
+      await server.close(10_000);
+      await current.close();
+      await accounting.close();
+      await telemetry.close();
+    },
+  };
+}
+
+function logSummary(log: Logger, summary: GatewaySummary, configPath: string | undefined): void {
+  log.info({ config: configPath ?? 'embedded defaults', defaultPolicy: summary.defaultPolicy, policies: summary.policies, aliases: summary.aliases }, 'configuration loaded');
+  for (const live of summary.live) log.info({ deployment: live.id, provider: live.provider, source: live.source }, 'deployment live');
+  for (const simulated of summary.simulated) {
+    log.info({ deployment: simulated.id }, 'deployment SIMULATED (built-in simulated provider: deterministic text, no real model)');
+  }
+  for (const note of summary.notes) log.warn(note);
+}
+
+/**
+ * Budget levels for the dashboard and metrics. Key budgets are left out: their only identity is
+ * the key id, which must never become a metric label.
+ */
+function budgetLevels(views: ReadonlyArray<{ scope: string; scope_id: string | null; period: string; limit_usd: number; spent_usd: number }>): BudgetLevel[] {
+  return views
+    .filter((view) => view.scope !== 'key')
+    .map((view) => ({
+      scope: view.scope,
+      name: view.scope === 'global' ? view.period : `${view.scope_id ?? ''} ${view.period}`.trim(),
+      spentUsd: view.spent_usd,
+      limitUsd: view.limit_usd,
+    }));
+}
