@@ -132,3 +132,18 @@ describe('runResilientAttempts', () => {
     expect(error.steps[0]?.next).toBe('return_error');
   });
 });
+
+describe('runResilientAttempts with every candidate cooling down', () => {
+  it('waits once for the first 429 cool-down to end instead of failing', async () => {
+    const shared = resilience({ retry: { maxRetriesPerCandidate: 0 } });
+    const { calls, call } = scripted({ a: [new GatewayError('rate_limited', '429', { retryAfterMs: 20 })], b: [new GatewayError('rate_limited', '429', { retryAfterMs: 40 })] });
+    const result = await runResilientAttempts({ resilience: shared, candidates: ['a', 'b'], call, maxAttempts: 4 });
+    // a: 429 and no retries allowed; b: 429; nothing left, so wait for a (free first) and call it again.
+    expect(calls).toEqual(['a', 'b', 'a']);
+    expect(result.deploymentId).toBe('a');
+    const once = scripted({ a: [new GatewayError('rate_limited', '429', { retryAfterMs: 20 }), new GatewayError('rate_limited', '429', { retryAfterMs: 20 })] });
+    const error = await failure({ resilience: shared, candidates: ['a'], call: once.call, maxAttempts: 4 });
+    expect(once.calls).toEqual(['a', 'a']);
+    expect(error.error.code).toBe('rate_limited');
+  });
+});

@@ -83,6 +83,23 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     throw new AttemptsFailedError(error, steps);
   };
 
+  // Candidates skipped only because they are cooling down after 429s, with when they are free.
+  const cooling = new Map<string, number>();
+  let waitedForCooling = false;
+  const nextAfterCooling = async (): Promise<string | undefined> => {
+    // Every candidate is spent or cooling: once, wait for the first cool-down to end rather than fail.
+    if (waitedForCooling || cooling.size === 0 || calls >= maxAttempts) return undefined;
+    waitedForCooling = true;
+    const [id, freeAt] = [...cooling.entries()].sort((x, y) => x[1] - y[1])[0] as [string, number];
+    const wait = Math.max(0, freeAt - clock.now());
+    if (wait > resilience.backoff.maxRetryAfterMs) return undefined;
+    if (options.deadlineAt !== undefined && clock.now() + wait >= options.deadlineAt) return undefined;
+    await sleep(wait, signal, clock).catch((aborted: unknown) => fail(toGatewayError(aborted)));
+    tried.delete(id);
+    cooling.delete(id);
+    return id;
+  };
+
   resilience.requestStarted();
   let current = firstUntried();
   while (current !== undefined) {
@@ -100,8 +117,9 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     if (!admission.admitted) {
       tried.add(deploymentId);
       skipError ??= admission.error;
+      if (admission.error.code === 'rate_limited' && admission.error.retryAfterMs !== undefined) cooling.set(deploymentId, clock.now() + admission.error.retryAfterMs);
       record({ deploymentId, called: false, outcome: admission.error.outcome, error: admission.error, latencyMs: 0 });
-      current = firstUntried();
+      current = firstUntried() ?? (await nextAfterCooling());
       continue;
     }
     calls += 1;
@@ -123,6 +141,8 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
       const error = clientGone ? abortReason(signal) : toGatewayError(thrown);
       admission.permit.failed(error, { latencyMs });
       tried.add(deploymentId);
+      const coolingUntil = resilience.breakers.coolingUntil(deploymentId);
+      if (coolingUntil !== undefined) cooling.set(deploymentId, coolingUntil);
       lastError = error;
       if (clientGone) {
         record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs });
@@ -142,9 +162,12 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
       });
       record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, next: plan.action.kind, delayMs: plan.delayMs });
       switch (plan.action.kind) {
-        case 'return_error':
-          fail(error);
+        case 'return_error': {
+          const retry = plan.action.reason === 'no candidate left' ? await nextAfterCooling() : undefined;
+          if (retry === undefined) fail(error);
+          current = retry;
           break;
+        }
         case 'retry_same':
           await sleep(plan.delayMs, signal, clock).catch((aborted: unknown) => fail(toGatewayError(aborted)));
           current = deploymentId;
