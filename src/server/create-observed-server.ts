@@ -1,10 +1,15 @@
 import type { Gateway } from '../engine/gateway.js';
 import type { Telemetry } from '../telemetry/create-telemetry.js';
+import type { BudgetLevel } from '../telemetry/gateway-observer.js';
 import { createServer, type ServerOptions, type SwitchyardServer } from './create-server.js';
 import { observeGateway } from './observe-gateway.js';
 import { telemetryRoutes, type TelemetryRoutesOptions } from './telemetry-routes.js';
 
-export type ObservedServerOptions = ServerOptions & TelemetryRoutesOptions;
+export type ObservedServerOptions = ServerOptions &
+  TelemetryRoutesOptions & {
+    /** Budget levels for metrics and the dashboard, e.g. from cost control's `admin.getBudgets`. */
+    budgets?: () => Promise<readonly BudgetLevel[]> | readonly BudgetLevel[];
+  };
 
 /**
  * The server with observability wired in: every gateway it serves (including ones swapped in by
@@ -16,6 +21,7 @@ export async function createObservedServer(gateway: Gateway, telemetry: Telemetr
     telemetry.attachLiveStats(() => next.stats());
     return observeGateway(next, telemetry.observer, { capturePrompts: telemetry.capturePrompts });
   };
+  if (options.budgets !== undefined) telemetry.attachBudgets(options.budgets);
   const routes = await telemetryRoutes(telemetry, options);
   const server = createServer(wrap(gateway), {
     ...options,

@@ -6,7 +6,7 @@ import { buildDashboardSnapshot, type DashboardSnapshot } from './dashboard-snap
 import type { DecisionLog } from './decision-record.js';
 import { DecisionRecorder } from './decision-recorder.js';
 import { GatewayMetrics, type GatewayMetricsOptions } from './gateway-metrics.js';
-import type { GatewayObserver } from './gateway-observer.js';
+import type { BudgetLevel, GatewayObserver } from './gateway-observer.js';
 import { MemoryDecisionLog, type MemoryDecisionLogOptions } from './memory-decision-log.js';
 import { RequestLogListener } from './request-log-listener.js';
 import { RollingStats, type RollingStatsOptions } from './rolling-stats.js';
@@ -40,6 +40,8 @@ export interface Telemetry {
   readonly capturePrompts: boolean;
   /** Lets metrics and the dashboard read breaker states and in-flight counts from the engine. */
   attachLiveStats(source: () => LiveStats[]): void;
+  /** Lets metrics and the dashboard read budget levels from cost control (e.g. its admin `getBudgets`). */
+  attachBudgets(source: () => Promise<readonly BudgetLevel[]> | readonly BudgetLevel[]): void;
   dashboard(windowMs: number): Promise<DashboardSnapshot>;
   close(): Promise<void>;
 }
@@ -58,6 +60,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   if (options.tracing !== undefined) listeners.push(options.tracing.observer);
   const observer = combineObservers(listeners, (error, event) => logger.error({ err: error, event }, 'telemetry listener failed')) ?? {};
   let liveStats: (() => LiveStats[]) | undefined;
+  let budgets: (() => Promise<readonly BudgetLevel[]> | readonly BudgetLevel[]) | undefined;
   return {
     observer,
     logger,
@@ -70,8 +73,12 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
       liveStats = source;
       metrics.trackLiveStats(source);
     },
+    attachBudgets(source) {
+      budgets = source;
+      metrics.trackBudgets(source);
+    },
     dashboard(windowMs) {
-      return buildDashboardSnapshot({ stats, decisions, board, now, ...(liveStats ? { liveStats } : {}) }, windowMs);
+      return buildDashboardSnapshot({ stats, decisions, board, now, ...(liveStats ? { liveStats } : {}), ...(budgets ? { budgets } : {}) }, windowMs);
     },
     async close() {
       // A collector that is down must not make shutdown fail.

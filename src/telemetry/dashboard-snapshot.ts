@@ -1,6 +1,6 @@
 import type { LiveStats } from '../spec/live-stats.js';
 import type { DecisionLog, DecisionRecord } from './decision-record.js';
-import type { BreakerState } from './gateway-observer.js';
+import type { BreakerState, BudgetLevel } from './gateway-observer.js';
 import type { RollingStats, SeriesPoint, StatsReport } from './rolling-stats.js';
 import type { BudgetStatusView, StatusBoard } from './status-board.js';
 
@@ -34,7 +34,27 @@ export interface DashboardSources {
   decisions: DecisionLog;
   board: StatusBoard;
   liveStats?: () => LiveStats[];
+  /** Budget levels pulled from cost control; those pushed as events fill in the rest. */
+  budgets?: () => Promise<readonly BudgetLevel[]> | readonly BudgetLevel[];
   now?: () => number;
+}
+
+async function budgetViews(sources: DashboardSources, now: number): Promise<BudgetStatusView[]> {
+  const pushed = sources.board.budgets();
+  if (sources.budgets === undefined) return pushed;
+  let pulled: readonly BudgetLevel[];
+  try {
+    pulled = await sources.budgets();
+  } catch {
+    // A store that is briefly away must not blank the dashboard; the pushed levels remain.
+    return pushed;
+  }
+  const views = new Map<string, BudgetStatusView>();
+  for (const level of pulled) {
+    views.set(`${level.scope}\u0000${level.name}`, { ...level, utilization: level.limitUsd > 0 ? level.spentUsd / level.limitUsd : 0, at: now });
+  }
+  for (const view of pushed) if (!views.has(`${view.scope}\u0000${view.name}`)) views.set(`${view.scope}\u0000${view.name}`, view);
+  return [...views.values()].sort((a, b) => b.utilization - a.utilization);
 }
 
 function summarizeForDashboard(record: DecisionRecord): DashboardSnapshot['decisions'][number] {
@@ -85,7 +105,7 @@ export async function buildDashboardSnapshot(sources: DashboardSources, windowMs
     series: sources.stats.series(windowMs),
     routingMix: [...mix].map(([task, e]) => ({ task, ...e })).sort((a, b) => b.total - a.total),
     breakers,
-    budgets: sources.board.budgets(),
+    budgets: await budgetViews(sources, now),
     decisions: recent.slice(0, 15).map(summarizeForDashboard),
   };
 }

@@ -51,6 +51,21 @@ describe('GatewayMetrics', () => {
     expect(sample(text, 'switchyard_deployment_in_flight', { deployment: 'a/x' })).toBe(4);
   });
 
+  it('pulls budget levels at scrape time and never labels a key-scoped budget', async () => {
+    const metrics = new GatewayMetrics();
+    let spent = 10;
+    metrics.trackBudgets(async () => [
+      { scope: 'global', name: 'gateway', spentUsd: spent, limitUsd: 40 },
+      { scope: 'key', name: 'key_abc123', spentUsd: 1, limitUsd: 2 },
+    ]);
+    expect(sample(await metrics.scrape(), 'switchyard_budget_utilization_ratio', { scope: 'global', budget: 'gateway' })).toBe(0.25);
+    spent = 30;
+    const text = await metrics.scrape();
+    expect(sample(text, 'switchyard_budget_utilization_ratio', { scope: 'global', budget: 'gateway' })).toBe(0.75);
+    expect(sample(text, 'switchyard_budget_spent_usd', { scope: 'global', budget: 'gateway' })).toBe(30);
+    expect(text).not.toContain('key_abc123');
+  });
+
   it('caps label values so that a runaway source cannot explode the series count', async () => {
     const metrics = new GatewayMetrics({ maxLabelValues: 2 });
     for (const id of ['a/1', 'a/2', 'a/3', 'a/4']) metrics.requestFinished(finished(id, id));

@@ -5,6 +5,7 @@ import type {
   AttemptFinishedEvent,
   BreakerChangedEvent,
   BreakerState,
+  BudgetLevel,
   BudgetUpdatedEvent,
   CacheHitEvent,
   DecisionMadeEvent,
@@ -73,6 +74,7 @@ export class GatewayMetrics implements GatewayObserver {
   private readonly byDeployment: Bound<DeploymentChildren> = new Map();
   private readonly requestChildren: Bound<ReturnType<Counter['labels']>> = new Map();
   private liveStats: (() => LiveStats[]) | undefined;
+  private budgets: (() => Promise<readonly BudgetLevel[]>) | undefined;
 
   constructor(options: GatewayMetricsOptions = {}) {
     const p = options.prefix ?? 'switchyard_';
@@ -102,9 +104,30 @@ export class GatewayMetrics implements GatewayObserver {
     });
     this.inFlight = new Gauge({ name: `${p}requests_in_flight`, help: 'Requests being served.', registers });
     this.queued = new Gauge({ name: `${p}requests_queued`, help: 'Requests waiting for a concurrency slot, per deployment.', labelNames: ['deployment'], registers });
-    this.budgetUtilization = new Gauge({ name: `${p}budget_utilization_ratio`, help: 'Share of each budget spent, 0..1 (can exceed 1 on overspend).', labelNames: ['scope', 'budget'], registers });
-    this.budgetSpent = new Gauge({ name: `${p}budget_spent_usd`, help: 'Spend counted against each budget in its current period.', labelNames: ['scope', 'budget'], registers });
-    this.budgetLimit = new Gauge({ name: `${p}budget_limit_usd`, help: 'Limit of each budget.', labelNames: ['scope', 'budget'], registers });
+    // The registry collects every metric at once, so the three budget gauges share one read per scrape.
+    let reading: Promise<void> | undefined;
+    const readBudgets = (): Promise<void> => {
+      reading ??= (async () => {
+        try {
+          const levels = await this.budgets?.();
+          for (const level of levels ?? []) this.setBudget(level);
+        } catch {
+          // Cost control briefly away: the gauges keep their last values rather than failing the scrape.
+        }
+      })().finally(() => {
+        reading = undefined;
+      });
+      return reading;
+    };
+    this.budgetUtilization = new Gauge({
+      name: `${p}budget_utilization_ratio`,
+      help: 'Share of each budget spent, 0..1 (can exceed 1 on overspend).',
+      labelNames: ['scope', 'budget'],
+      registers,
+      collect: readBudgets,
+    });
+    this.budgetSpent = new Gauge({ name: `${p}budget_spent_usd`, help: 'Spend counted against each budget in its current period.', labelNames: ['scope', 'budget'], registers, collect: readBudgets });
+    this.budgetLimit = new Gauge({ name: `${p}budget_limit_usd`, help: 'Limit of each budget.', labelNames: ['scope', 'budget'], registers, collect: readBudgets });
     this.cacheHits = new Counter({ name: `${p}cache_hits_total`, help: 'Responses served from the cache, by kind.', labelNames: ['kind'], registers });
     this.decisions = new Counter({ name: `${p}routing_decisions_total`, help: 'Routing decisions by task type and first-ranked deployment.', labelNames: ['task', 'deployment'], registers });
     const readStats = (): LiveStats[] | undefined => this.liveStats?.();
@@ -181,6 +204,19 @@ export class GatewayMetrics implements GatewayObserver {
   }
 
   budgetUpdated(event: BudgetUpdatedEvent): void {
+    this.setBudget(event);
+  }
+
+  /**
+   * Reads budget levels from cost control on every scrape. Key-scoped budgets are left out: their
+   * names are key ids, which never become labels.
+   */
+  trackBudgets(source: () => Promise<readonly BudgetLevel[]> | readonly BudgetLevel[]): void {
+    this.budgets = async () => (await source()).filter((level) => level.scope !== 'key');
+  }
+
+  private setBudget(event: BudgetLevel): void {
+    if (event.scope === 'key') return;
     const name = this.budgetLabel.value(event.name);
     this.budgetSpent.labels(event.scope, name).set(event.spentUsd);
     this.budgetLimit.labels(event.scope, name).set(event.limitUsd);

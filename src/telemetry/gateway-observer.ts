@@ -85,6 +85,9 @@ export interface BudgetUpdatedEvent {
   limitUsd: number;
 }
 
+/** A budget's level as cost control reports it, pushed (`budgetUpdated`) or pulled (`attachBudgets`). */
+export type BudgetLevel = Omit<BudgetUpdatedEvent, 'at'>;
+
 export interface CacheHitEvent {
   requestId: string;
   at: number;

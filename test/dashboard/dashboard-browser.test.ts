@@ -46,12 +46,12 @@ describe.skipIf(!present)('dashboard in a real browser', () => {
     const config = parseConfig(demoConfig(dataDir), {});
     telemetry = await openTelemetry(config);
     gateway = buildGateway(config, { env: {} });
-    server = await createObservedServer(gateway, telemetry, { adminKey: ADMIN_KEY });
+    // One budget pulled from cost control at every refresh, two pushed as events.
+    server = await createObservedServer(gateway, telemetry, { adminKey: ADMIN_KEY, budgets: () => [{ scope: 'team', name: 'support', spentUsd: 96, limitUsd: 100 }] });
     url = (await server.listen(0)).url;
-    // Budget levels as cost control reports them.
+    // Budget levels as cost control pushes them.
     telemetry.observer.budgetUpdated?.({ at: Date.now(), scope: 'team', name: 'search', spentUsd: 72, limitUsd: 100 });
     telemetry.observer.budgetUpdated?.({ at: Date.now(), scope: 'global', name: 'monthly', spentUsd: 310, limitUsd: 1000 });
-    telemetry.observer.budgetUpdated?.({ at: Date.now(), scope: 'team', name: 'support', spentUsd: 96, limitUsd: 100 });
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const fire = (): void => {
       const prompt = DEMO_PROMPTS[sent % DEMO_PROMPTS.length]!;
