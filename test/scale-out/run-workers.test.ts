@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertWorkersAllowed, resolveSharedStateUrls } from '../../src/cli/run-workers.js';
+import { assertWorkersAllowed, expectedProcessCount, resolveSharedStateUrls } from '../../src/cli/run-workers.js';
 import { REPO, transpileLayers } from './transpile-layers.js';
 
 describe('serve --workers', () => {
@@ -13,6 +13,12 @@ describe('serve --workers', () => {
       databaseUrl: 'postgres://db/x',
     });
     expect(resolveSharedStateUrls({}, { REDIS_URL: '' })).toEqual({});
+  });
+
+  it('counts the processes sharing state from the deployment, then the workers', () => {
+    expect(expectedProcessCount({ SWITCHYARD_EXPECTED_PROCESSES: '6', SWITCHYARD_WORKERS: '2' })).toBe(6);
+    expect(expectedProcessCount({ SWITCHYARD_WORKERS: '2' })).toBe(2);
+    expect(expectedProcessCount({ SWITCHYARD_EXPECTED_PROCESSES: 'x' })).toBe(1);
   });
 
   it('refuses more than one worker without Redis, with a message saying what to set', () => {
