@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/state/ledger-entry.js';
 import { startFakeUpstream, type FakeUpstream, type FakeHandler } from '../support/fake-upstream.js';
