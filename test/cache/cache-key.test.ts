@@ -38,7 +38,7 @@ describe('cacheKey', () => {
     ['penalties', { presencePenalty: 0.5 }],
     ['reasoning effort', { reasoningEffort: 'high' }],
     ['pass-through fields', { extra: { logit_bias: { '50256': -100 } } }],
-    ['body routing wishes', { routing: { task: 'code' } }],
+    ['body routing wishes', { routing: { task: 'coding' } }],
   ])('changes with %s', (_name, change) => {
     expect(key({ ...base, ...change })).not.toBe(key(base));
   });

@@ -9,6 +9,7 @@ import type { LedgerEntry } from '../../state/ledger-entry.js';
 import type { GatewayObserver } from '../../telemetry/gateway-observer.js';
 import type { Gateway } from '../gateway.js';
 import { CachingGateway } from './caching-gateway.js';
+import { EmbeddingBatcher } from './embedding-batcher.js';
 import { ResponseCacheRules } from './response-cache-rules.js';
 
 export interface WithResponseCacheOptions {
@@ -51,6 +52,14 @@ export function withResponseCache(gateway: Gateway, config: GatewayConfig, optio
   if (options.ledger !== undefined) cachingOptions.ledger = options.ledger;
   if (options.observer !== undefined) cachingOptions.observer = options.observer;
   if (options.embed !== undefined) cachingOptions.embed = options.embed;
+  else if (config.cache.embeddingBatch.windowMs > 0) {
+    const batcher = new EmbeddingBatcher({
+      embed: (request, context) => gateway.embed(request, context),
+      windowMs: config.cache.embeddingBatch.windowMs,
+      maxInputs: config.cache.embeddingBatch.maxInputs,
+    });
+    cachingOptions.embed = (request, context) => batcher.embed(request, context);
+  }
   if (options.now !== undefined) cachingOptions.now = options.now;
   if (options.onStoreError !== undefined) cachingOptions.onStoreError = options.onStoreError;
   return new CachingGateway(gateway, cachingOptions);
