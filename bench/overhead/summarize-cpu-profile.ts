@@ -31,7 +31,9 @@ const parent = new Map<number, number>();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 const hits = new Map<number, number>();
 for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
-const total = profile.samples.length;
+// Shares are of the samples where the thread was busy: idle time says nothing about cost.
+const idleIds = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
+const total = profile.samples.filter((id) => !idleIds.has(id)).length;
 
 const where = (url: string): string => {
   if (url === '') return '(native)';
@@ -47,7 +49,7 @@ const selfByFile = new Map<string, number>();
 const inclusiveOwn = new Map<string, number>();
 for (const [id, count] of hits) {
   const node = byId.get(id);
-  if (node === undefined) continue;
+  if (node === undefined || idleIds.has(id)) continue;
   selfByFunction.set(label(node), (selfByFunction.get(label(node)) ?? 0) + count);
   const fileName = where(node.callFrame.url);
   selfByFile.set(fileName, (selfByFile.get(fileName) ?? 0) + count);
@@ -71,7 +73,7 @@ const print = (title: string, map: Map<string, number>): void => {
     process.stdout.write(`${((count / total) * 100).toFixed(1).padStart(6)}%  ${key}\n`);
   }
 };
-process.stdout.write(`${total} samples\n`);
+process.stdout.write(`${profile.samples.length} samples, ${total} busy (shares below are of busy samples)\n`);
 print('self time by function', selfByFunction);
 print('self time by file', selfByFile);
 print('inclusive time of project functions', inclusiveOwn);
