@@ -41,7 +41,7 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
       ),
       remove: this.db.prepare<[string]>('DELETE FROM response_cache WHERE key = ?'),
       expire: this.db.prepare<[number]>('DELETE FROM response_cache WHERE expires_at <= ?'),
-      oldest: this.db.prepare<[], { key: string }>('SELECT key FROM response_cache ORDER BY used_at LIMIT 64'),
+      oldest: this.db.prepare<[], { key: string; bytes: number }>('SELECT key, bytes FROM response_cache ORDER BY used_at LIMIT 64'),
       total: this.db.prepare<[], { total: number | null }>('SELECT SUM(bytes) AS total FROM response_cache'),
     };
     this.statements.expire.run(this.now());
@@ -106,8 +106,11 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
       while (this.used > this.maxBytes) {
         const victims = this.statements.oldest.all();
         if (victims.length === 0) break;
-        for (const { key } of victims) this.statements.remove.run(key);
-        this.used = this.statements.total.get()?.total ?? 0;
+        for (const { key, bytes } of victims) {
+          if (this.used <= this.maxBytes) break;
+          this.statements.remove.run(key);
+          this.used -= bytes;
+        }
       }
     })();
   }
