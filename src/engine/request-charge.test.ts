@@ -70,7 +70,7 @@ describe('RequestCharge', () => {
     expect(drained).toBe(true);
     const c2 = charge();
     await c2.reserve(0.3);
-    await c2.finish({ outcome: 'client_closed', attempts: [], costOf });
+    await c2.finish({ outcome: 'network', errorCode: 'client_closed', attempts: [], costOf });
     expect(accounting.budgets.outstandingReservations().count).toBe(0);
   });
 });
