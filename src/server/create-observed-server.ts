@@ -1,6 +1,7 @@
 import type { Gateway } from '../engine/gateway.js';
 import type { Telemetry } from '../telemetry/create-telemetry.js';
 import type { BudgetLevel } from '../telemetry/gateway-observer.js';
+import { BreakerWatcher } from '../telemetry/breaker-watcher.js';
 import { createServer, type ServerOptions, type SwitchyardServer } from './create-server.js';
 import { observeGateway } from './observe-gateway.js';
 import { telemetryRoutes, type TelemetryRoutesOptions } from './telemetry-routes.js';
@@ -17,10 +18,14 @@ export type ObservedServerOptions = ServerOptions &
  * 5xx failures are logged, and metrics read breaker states from the gateway's live stats.
  */
 export async function createObservedServer(gateway: Gateway, telemetry: Telemetry, options: ObservedServerOptions = {}): Promise<SwitchyardServer> {
+  let served = gateway;
   const wrap = (next: Gateway): Gateway => {
+    served = next;
     telemetry.attachLiveStats(() => next.stats());
     return observeGateway(next, telemetry.observer, { capturePrompts: telemetry.capturePrompts });
   };
+  // Breaker transitions become log lines and dashboard timestamps, compared once a second off the request path.
+  const breakers = new BreakerWatcher(() => served.stats(), telemetry.observer).start();
   if (options.budgets !== undefined) telemetry.attachBudgets(options.budgets);
   const routes = await telemetryRoutes(telemetry, options);
   const server = createServer(wrap(gateway), {
@@ -34,6 +39,9 @@ export async function createObservedServer(gateway: Gateway, telemetry: Telemetr
     http: server.http,
     setGateway: (next) => server.setGateway(wrap(next)),
     listen: (port, host) => server.listen(port, host),
-    close: (graceMs) => server.close(graceMs),
+    close: (graceMs) => {
+      breakers.stop();
+      return server.close(graceMs);
+    },
   };
 }

@@ -18,3 +18,4 @@ export { createTracing, type Tracing, type TracingOptions } from './create-traci
 export { RequestTracer } from './request-tracer.js';
 export { createTelemetry, type Telemetry, type TelemetryOptions } from './create-telemetry.js';
 export { renderTable, type TableColumn, type RenderTableOptions } from './render-table.js';
+export { BreakerWatcher, type BreakerWatcherOptions } from './breaker-watcher.js';
