@@ -78,6 +78,18 @@ export const FAMILY_BENCHMARKS: Readonly<Record<string, BenchmarkScores>> = {
   'llama-3-70b': { mmlu: 82.0, humanEval: 81.7, math: 50.4, gpqa: 39.5, arenaElo: 1205 }, // Meta, Llama 3 70B Instruct model card
 };
 
+/**
+ * Where a vendor reported no DROP, MMLU stands in for the reading tasks: the two sit within a
+ * few points of each other for every model that reports both (GPT-4o mini 82.0/79.7, GPT-3.5
+ * Turbo 69.8/70.2, Claude 3 Haiku 75.2/78.4), whereas `default`, the fallback otherwise, mixes
+ * in GPQA and Elo-based chat scores and rated such models (Gemini Flash) 0.15-0.2 too low on
+ * summarization. Stand-ins fill a task but do not count twice in `default`.
+ */
+const STAND_INS: Partial<Record<TaskType, (s: BenchmarkScores) => number | undefined>> = {
+  summarization: (s) => pct(s.mmlu),
+  extraction: (s) => pct(s.mmlu),
+};
+
 /** For models with no benchmark row: the middle of the scale, no evidence either way. */
 export const UNKNOWN_MODEL_QUALITY = 0.5;
 
@@ -93,7 +105,11 @@ export function benchmarkQuality(family: string): Quality | undefined {
   let count = 0;
   for (const [task, pick] of Object.entries(TASK_BENCHMARKS) as [TaskType, (s: BenchmarkScores) => number | undefined][]) {
     const value = pick(scores);
-    if (value === undefined) continue;
+    if (value === undefined) {
+      const standIn = STAND_INS[task]?.(scores);
+      if (standIn !== undefined) quality[task] = round2(standIn);
+      continue;
+    }
     quality[task] = round2(value);
     sum += value;
     count += 1;

@@ -12,6 +12,9 @@ export const BUILT_IN_POLICIES: Readonly<Record<'balanced' | 'cheapest' | 'faste
     weights: { cost: 0.28, latency: 0.14, quality: 0.43, reliability: 0.15 },
     difficultyBoost: 1,
     adequacyFloor: 0.3,
+    // Wider than the 0.15 quality span, so that for a greeting every model the estimator rates
+    // within 0.2 of the best is adequate and price decides.
+    qualityTolerance: 0.2,
     budgetAware: true,
   },
   cheapest: {

@@ -97,7 +97,7 @@ export function decide(input: DecideInput): Decision {
     difficulty: profile.difficulty,
     budgetRemainingFraction: input.budget?.remainingFraction,
   });
-  let candidates = scoreCandidates(eligible, weighting.weights, weighting.adequacyFloor);
+  let candidates = scoreCandidates(eligible, weighting.weights, weighting.adequacyFloor, weighting.qualityTolerance);
   const pressureReasons: string[] = [];
   if (input.policy.budgetAware && input.policy.budgetLevels !== undefined && input.budget?.remainingFraction !== undefined) {
     const pressured = applyBudgetPressure({

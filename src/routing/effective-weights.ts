@@ -3,6 +3,13 @@ import type { Policy } from './policy.js';
 
 type Weights = ScoreParts['weights'];
 
+/**
+ * The difficulty from which quality differences count in full: an ordinary coding request sits
+ * near 0.5 (see estimate-difficulty.ts). Below it the policy's quality tolerance widens
+ * linearly, reaching its full value at difficulty 0.
+ */
+const FULL_QUALITY_DIFFICULTY = 0.5;
+
 /** Below this share of budget left, a budget-aware policy starts shifting weight to cost. */
 const LOW_BUDGET_FRACTION = 0.25;
 
@@ -10,6 +17,8 @@ export interface EffectiveWeights {
   weights: Weights;
   /** The policy's adequacy floor, raised towards 1 (no gate) as the budget runs out. */
   adequacyFloor: number;
+  /** How far below the best expected quality still counts as adequate (see `scoreCandidates`). */
+  qualityTolerance: number;
   reasons: string[];
 }
 
@@ -57,7 +66,21 @@ export function effectiveWeights(input: {
       `budget at ${Math.round(Math.max(0, remaining) * 100)}%: cost weight raised x${factor.toFixed(2)}, quality gate relaxed to ${adequacyFloor.toFixed(2)}`,
     );
   }
-  return { weights: normalize(w), adequacyFloor, reasons };
+  // The tolerance trades quality for cost and latency; a caller who weighs quality above the
+  // policy's own split gets a narrower one, and one who asks for quality alone gets none.
+  let maxTolerance = Math.max(0, input.policy.qualityTolerance ?? 0);
+  if (p && sum > 0) {
+    const base = normalize({ ...input.policy.weights });
+    const policyShare = (base.cost + base.latency) / Math.max(1e-9, base.cost + base.latency + base.quality);
+    const wantedShare = (wanted.cost + wanted.latency) / sum;
+    maxTolerance *= Math.min(1, wantedShare / Math.max(1e-9, policyShare));
+  }
+  const easiness = Math.min(1, Math.max(0, 1 - input.difficulty / FULL_QUALITY_DIFFICULTY));
+  const qualityTolerance = maxTolerance * easiness;
+  if (qualityTolerance >= 0.005) {
+    reasons.push(`difficulty ${input.difficulty.toFixed(2)}: quality within ${qualityTolerance.toFixed(2)} of the best counts as adequate`);
+  }
+  return { weights: normalize(w), adequacyFloor, qualityTolerance, reasons };
 }
 
 function normalize(w: Weights): Weights {

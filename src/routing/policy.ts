@@ -34,6 +34,14 @@ export interface Policy {
    * and `fastest` want.
    */
   adequacyFloor?: number;
+  /**
+   * For the easiest requests, how far below the best expected quality a candidate may be and
+   * still count as adequate (full quality credit, no cost or latency gate). It narrows
+   * linearly to 0 at difficulty 0.5, where quality differences count in full. Quality above
+   * what a request needs buys nothing, so for a greeting the cheapest adequate model wins.
+   * Default 0.
+   */
+  qualityTolerance?: number;
   /** When true, a low remaining budget raises the cost weight and relaxes the quality gate. */
   budgetAware?: boolean;
   /** Budget-aware only: the shares below which expensive models serve only complex requests, and only the cheapest serves (see `applyBudgetPressure`). */

@@ -28,6 +28,12 @@ const COST_FLOOR_USD = 1e-9;
 /**
  * Turns raw estimates into normalized parts, weights them and ranks best first.
  *
+ * `qualityTolerance` is how far below the best expected quality a candidate may be and still
+ * count as adequate: quality is measured against `best - qualityTolerance` (the adequacy
+ * level), so quality above that level earns no further credit. An easy request (a greeting)
+ * gets a wide tolerance because nearly every model answers it well; there the cheapest
+ * adequate candidate wins on cost and latency alone. 0 compares every candidate with the best.
+ *
  * `adequacyFloor` is the share of its cost and latency credit a candidate keeps when its
  * quality part is 0. A cheap, fast answer is worth little if it is likely wrong, so cost and
  * latency count in full only for adequate candidates: part = raw * (floor + (1 - floor) *
@@ -38,6 +44,7 @@ export function scoreCandidates(
   candidates: readonly CandidateEstimates[],
   weights: ScoreParts['weights'],
   adequacyFloor = 1,
+  qualityTolerance = 0,
 ): ScoredCandidate[] {
   if (candidates.length === 0) return [];
   let minLogCost = Infinity;
@@ -58,9 +65,10 @@ export function scoreCandidates(
   }
   const costSpan = Math.max(MIN_COST_SPAN, maxLogCost - minLogCost);
   const latencySpan = Math.max(MIN_LATENCY_SPAN, maxLogLatency - minLogLatency);
+  const adequacyLevel = bestQuality - Math.max(0, qualityTolerance);
 
   const scored = candidates.map((c): ScoredCandidate => {
-    const quality = clamp01(1 - (bestQuality - c.expectedQuality) / QUALITY_SPAN);
+    const quality = clamp01(1 - (adequacyLevel - c.expectedQuality) / QUALITY_SPAN);
     const adequacy = adequacyFloor + (1 - adequacyFloor) * quality;
     const parts: ScoreParts = {
       cost: adequacy * clamp01(1 - (Math.log(Math.max(COST_FLOOR_USD, c.estimatedCostUsd)) - minLogCost) / costSpan),
@@ -69,7 +77,7 @@ export function scoreCandidates(
       reliability: clamp01(1 - (bestReliability - c.reliability) / RELIABILITY_SPAN),
       weights,
     };
-    const reasons = adequacy < 0.99 ? [...c.reasons, `cost and latency credit x${adequacy.toFixed(2)}: expected quality ${(bestQuality - c.expectedQuality).toFixed(2)} below the best`] : c.reasons;
+    const reasons = adequacy < 0.99 ? [...c.reasons, `cost and latency credit x${adequacy.toFixed(2)}: expected quality ${(adequacyLevel - c.expectedQuality).toFixed(2)} below the adequacy level ${adequacyLevel.toFixed(2)}`] : c.reasons;
     const score =
       weights.cost * parts.cost +
       weights.latency * parts.latency +

@@ -92,9 +92,10 @@ describe('/v1/route', () => {
     expect(bad.status).toBe(400);
   });
 
-  // Skipped: on the catalog's simulated profiles, balanced currently sends both the greeting and
-  // the long document to simulated/gpt-4o-mini (the router's own demo profiles do separate them).
-  it.skip('picks different simulated deployments for a coding prompt, a long document and a greeting under balanced', async () => {
+  // Greeting: every model is adequate, the cheapest and fastest wins (llama-3-8b). Long document:
+  // the 8k model is out, input tokens dominate the price, the cheapest input price wins
+  // (gemini-flash). Coding: quality counts in full (claude-sonnet).
+  it('picks different simulated deployments for a coding prompt, a long document and a greeting under balanced', async () => {
     const coding = await route(sim.url, {
       model: 'auto',
       messages: [{ role: 'user', content: 'Write a TypeScript class implementing an LRU cache with a TTL per entry. It must evict the least recently used entry when full, expire entries lazily on get, and include unit tests for the edge cases.' }],
@@ -110,6 +111,8 @@ describe('/v1/route', () => {
     // The long document does not fit the small window of the 8k model.
     expect(long.decision.excluded.some((e) => e.deploymentId === 'simulated/llama-3-8b' && e.reason === 'context_window')).toBe(true);
     expect(coding.decision.profile.task).toBe('coding');
+    expect(picks).toEqual(['simulated/claude-sonnet', 'simulated/gemini-flash', 'simulated/llama-3-8b']);
+    expect(greeting.decision.reasons.join('\n')).toMatch(/counts as adequate/);
   });
 
   it('answers model auto with no keys set, from a simulated model', async () => {
