@@ -6,3 +6,4 @@ export { RedisBreakerStore, type RedisBreakerStoreOptions, type SharedBreakerRec
 export { RedisRateLimiter, type RedisRateLimiterOptions, type SharedRateLimit, type SharedRateUsage } from './redis-rate-limiter.js';
 export { RedisConcurrencyLimiter, type RedisConcurrencyLimiterOptions, type SharedSlotRelease } from './redis-concurrency-limiter.js';
 export { openSharedState, type OpenSharedStateOptions, type SharedState } from './open-shared-state.js';
+export { RedisLiveStatsExchange, mergeStats, type RedisLiveStatsExchangeOptions } from './redis-live-stats-exchange.js';

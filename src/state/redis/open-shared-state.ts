@@ -5,6 +5,7 @@ import { FallbackBudgetCounter, type SharedStateEvents } from './fallback-budget
 import { RedisBreakerStore, type SharedBreakerRecord } from './redis-breaker-store.js';
 import { RedisBudgetCounter } from './redis-budget-counter.js';
 import { RedisConcurrencyLimiter } from './redis-concurrency-limiter.js';
+import { RedisLiveStatsExchange } from './redis-live-stats-exchange.js';
 import { RedisRateLimiter, type SharedRateLimit } from './redis-rate-limiter.js';
 
 export interface OpenSharedStateOptions<R extends SharedBreakerRecord> extends SharedStateEvents {
@@ -32,6 +33,8 @@ export interface SharedState<R extends SharedBreakerRecord> {
   concurrency: RedisConcurrencyLimiter;
   /** For `BreakerRegistry` as `store`. */
   breakerStore: RedisBreakerStore<R>;
+  /** Call `liveStats.start(() => tracker.all())`; the router reads `clusterStats(id)`. */
+  liveStats: RedisLiveStatsExchange;
   /** Whether Redis answered at start (the gateway serves on local state either way). */
   connectedAtStart: boolean;
   close(): Promise<void>;
@@ -60,9 +63,11 @@ export async function openSharedState<R extends SharedBreakerRecord>(options: Op
   const concurrency = new RedisConcurrencyLimiter({ ...events, redis, keyPrefix, limitFor: options.concurrencyLimitFor, expectedProcesses: options.expectedProcesses });
   const breakerStore = new RedisBreakerStore<R>({ ...events, redis, subscriber, keyPrefix });
   await breakerStore.start();
+  const liveStats = new RedisLiveStatsExchange({ ...events, redis, keyPrefix });
   return {
-    budgetCounter, rateLimiter, concurrency, breakerStore, connectedAtStart,
+    budgetCounter, rateLimiter, concurrency, breakerStore, liveStats, connectedAtStart,
     async close() {
+      liveStats.stop();
       budgetCounter.close();
       concurrency.close();
       await breakerStore.stop();
