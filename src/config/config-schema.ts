@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cacheSchema, policyCacheSchema } from './cache-config-schema.js';
+import { experimentSchema, learningSchema } from './learning-config-schema.js';
 import { TASK_TYPES } from '../spec/task-type.js';
 
 const nonNegative = z.number().finite().nonnegative();
@@ -85,6 +86,8 @@ const policySchema = z
     budgetAware: z.object({ enabled: z.boolean(), floor: unit.optional(), cheapestOnlyBelow: unit.optional() }).strict().optional(),
     contentFilterFallback: z.string().optional(),
     cache: policyCacheSchema.optional(),
+    /** `learned`: predicted quality per prompt from the shipped learned model; `profile` (default): the profile table. */
+    quality: z.enum(['profile', 'learned']).optional(),
   })
   .strict();
 
@@ -182,6 +185,8 @@ export const configSchema = z
       .strict()
       .prefault({}),
     cache: cacheSchema.prefault({}),
+    learning: learningSchema.prefault({}),
+    experiments: z.record(z.string().regex(/^[\w.-]+$/), experimentSchema).default({}),
     logging: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

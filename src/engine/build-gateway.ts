@@ -18,6 +18,7 @@ import type { GatewayDeployment, GatewayPolicy, GatewayTables } from './gateway-
 import { SIMULATED_TYPE, simulatedDeployments } from './simulated-deployments.js';
 import { SwitchyardGateway } from './switchyard-gateway.js';
 import { withResponseCache, type WithResponseCacheOptions } from './cache/with-response-cache.js';
+import type { GatewayLearning } from './learning/gateway-learning.js';
 
 export interface BuildGatewayOptions {
   env?: Readonly<Record<string, string | undefined>>;
@@ -32,6 +33,8 @@ export interface BuildGatewayOptions {
   accounting?: GatewayAccounting;
   /** Response cache extras: a prebuilt store, the hit observer, error reporting (see `withResponseCache`). */
   cache?: Omit<WithResponseCacheOptions, 'ledger' | 'now'>;
+  /** Learned quality, feedback and experiments (see `openGatewayLearning`); shared across config reloads. */
+  learning?: GatewayLearning;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -171,6 +174,10 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
   };
   if (options.now !== undefined) gatewayOptions.now = options.now;
   if (options.accounting !== undefined) gatewayOptions.accounting = options.accounting;
+  if (options.learning !== undefined) {
+    options.learning.configure(config);
+    gatewayOptions.learning = options.learning;
+  }
   const gateway = new SwitchyardGateway(gatewayOptions);
   const cacheOptions: WithResponseCacheOptions = { ...options.cache };
   if (options.accounting !== undefined) cacheOptions.ledger = options.accounting.accounting.ledger;

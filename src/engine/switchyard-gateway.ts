@@ -22,6 +22,7 @@ import type { BudgetPressure, GatewayAccess, GatewayAccounting } from './gateway
 import { ChargedGatewayCalls } from './charged-gateway-calls.js';
 import { restrictToAllowed } from './restrict-to-allowed.js';
 import type { Resilience } from '../resilience/resilience.js';
+import type { GatewayLearning } from './learning/gateway-learning.js';
 
 export interface SwitchyardGatewayOptions {
   tables: GatewayTables;
@@ -39,6 +40,8 @@ export interface SwitchyardGatewayOptions {
   accounting?: GatewayAccounting;
   /** Retries, breakers and limits for non-streaming calls; absent: each candidate is tried once. */
   resilience?: Resilience;
+  /** Learned quality, feedback and experiments; absent: routing uses `routingDeps` as given. */
+  learning?: GatewayLearning;
 }
 
 export interface Prepared {
@@ -71,17 +74,25 @@ export class SwitchyardGateway implements Gateway {
 
   route(request: ChatRequest, context: Partial<RequestContext> = {}, pressure?: BudgetPressure): Decision {
     const merged = this.withWishes(request, context.wishes);
-    const resolved = resolveTarget(this.tables, merged.model, context.policy);
-    const target = restrictToAllowed(this.tables, merged.model, resolved, context.principal?.allowedModels);
-    return decide({
+    const learning = this.options.learning;
+    const arm = learning?.assign(merged, context.principal?.keyId);
+    const model = arm?.target ?? merged.model;
+    const resolved = resolveTarget(this.tables, model, context.policy);
+    const target = restrictToAllowed(this.tables, model, resolved, context.principal?.allowedModels);
+    const decision = decide({
       request: merged,
       candidates: target.candidates,
       stats: this.options.stats.all(),
       policy: target.policy,
       requested: merged.model,
-      deps: this.options.routingDeps,
+      deps: learning === undefined ? this.options.routingDeps : learning.routingDeps(this.options.routingDeps, merged, target.policy.name),
       ...(pressure === undefined ? {} : { budget: pressure }),
     });
+    if (arm !== undefined) {
+      decision.experiment = { id: arm.id, arm: arm.arm };
+      decision.reasons.unshift(`experiment ${arm.id}: arm ${arm.arm} (${arm.target})`);
+    }
+    return decision;
   }
 
   async chat(request: ChatRequest, context: RequestContext): Promise<ChatResult> {

@@ -14,6 +14,8 @@ export interface Decision {
   reasons: string[];
   /** Microseconds the decision took. */
   elapsedUs?: number;
+  /** The A/B experiment arm this request was assigned to, when it entered one. */
+  experiment?: { id: string; arm: string };
 }
 
 export interface ScoredCandidate {

@@ -26,6 +26,10 @@ export interface DecisionRecord {
   excluded: ExcludedCandidate[];
   reasons: string[];
   elapsedUs?: number;
+  /** The A/B experiment arm the request was assigned to. */
+  experiment?: { id: string; arm: string };
+  /** Scores posted to `/v1/feedback` for this decision (attached when read, not stored with the record). */
+  feedback?: Array<{ score: number; label?: string; at: number }>;
   /**
    * The highest estimated cost among the candidates and whose it was: what this request would
    * have cost on the dearest option, kept so audits can price "everything on the expensive model".

@@ -69,6 +69,7 @@ export function toDecisionRecord(decision: Decision, event: RequestFinishedEvent
   };
   if (principalId !== undefined) record.principalId = principalId;
   if (decision.elapsedUs !== undefined) record.elapsedUs = decision.elapsedUs;
+  if (decision.experiment !== undefined) record.experiment = decision.experiment;
   if (mostExpensive !== undefined) record.mostExpensive = mostExpensive;
   if (event.errorCode !== undefined) record.result.errorCode = event.errorCode;
   if (winner !== undefined) record.result.winner = winner;
