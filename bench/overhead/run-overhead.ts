@@ -120,7 +120,7 @@ try {
     driver: useWrk ? 'wrk' : 'autocannon',
     durationSec,
     warmupSec,
-    switchyardFeatures: ['api keys (SQLite key store)', 'budget reserve/settle', 'durable ledger rows (SQLite)', 'Prometheus metrics', 'request logs (pino, info, to /dev/null)', 'decision log'],
+    switchyardFeatures: ['serveGateway as in production', 'virtual keys required', 'cost control with the SQLite ledger', 'SQLite decision log', 'Prometheus metrics', 'request logs (pino, info, to /dev/null)'],
     modes: {},
   };
   let round = 0;
