@@ -52,7 +52,7 @@ export class RedisBudgetCounter implements BudgetCounter {
     const result = (await tryReserveScript.run(
       this.redis,
       charges.map((c) => this.key(c.slot)),
-      [amountNanos, this.instanceId, this.slotTtlMs, `${this.prefix}alive:`, ...charges.map((c) => c.limitNanos)],
+      [amountNanos, this.instanceId, this.slotTtlMs, `${this.prefix}alive:`, this.instanceTtlMs, ...charges.map((c) => c.limitNanos)],
     )) as number[];
     if (result[0] === 1) {
       charges.forEach((c, i) => this.lastSeen.set(c.slot, (result[i + 1] ?? 0) + amountNanos));

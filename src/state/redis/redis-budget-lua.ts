@@ -27,16 +27,19 @@ end
 `;
 
 /**
- * KEYS: slot hashes. ARGV: amount, instance id, ttl ms, alive key prefix, then one limit per key.
+ * KEYS: slot hashes. ARGV: amount, instance id, slot ttl ms, alive key prefix, instance ttl ms, then
+ * one limit per key. Marks the instance alive itself, so that a reservation made just after an
+ * outage (when the heartbeat key may have lapsed) is never taken for a dead process's.
  * Returns {1, used1, used2, ...} (usage before the add) or {0, index of the first slot that did not fit, its usage}.
  */
 export const TRY_RESERVE_LUA = `${USED}
 local amount = tonumber(ARGV[1])
 local field = 'r:' .. ARGV[2]
+redis.call('SET', ARGV[4] .. ARGV[2], '1', 'PX', ARGV[5])
 local seen = {1}
 for i, key in ipairs(KEYS) do
   local u = used(key, ARGV[4])
-  if u + amount > tonumber(ARGV[4 + i]) then
+  if u + amount > tonumber(ARGV[5 + i]) then
     return {0, i, u}
   end
   seen[i + 1] = u
