@@ -1,0 +1,47 @@
+/** An uploaded file, as OpenAI's Files API describes it. */
+export interface FileRecord {
+  id: string;
+  purpose: string;
+  filename: string;
+  bytes: number;
+  /** Epoch seconds. */
+  createdAt: number;
+  /** Key id of the uploader; undefined without keys. */
+  ownerKeyId?: string;
+}
+
+export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
+
+/** One batch job, in OpenAI's Batch API terms; times are epoch seconds. */
+export interface BatchRecord {
+  id: string;
+  inputFileId: string;
+  endpoint: string;
+  completionWindow: string;
+  status: BatchStatus;
+  createdAt: number;
+  inProgressAt?: number;
+  finalizingAt?: number;
+  completedAt?: number;
+  failedAt?: number;
+  cancellingAt?: number;
+  cancelledAt?: number;
+  outputFileId?: string;
+  errorFileId?: string;
+  /** Why the batch failed as a whole (e.g. an invalid input file). */
+  errors?: Array<{ code: string; message: string; line?: number }>;
+  total: number;
+  completed: number;
+  failed: number;
+  metadata?: Record<string, string>;
+  /** Who created the batch: its lines run as this caller, under its budgets and allowed models. */
+  owner?: { keyId: string; owner?: string; team?: string; allowedModels?: string[] };
+}
+
+/** The settled result of one input line: a line of the output file or of the error file. */
+export interface BatchLineResult {
+  lineIndex: number;
+  ok: boolean;
+  /** The JSON text of the output or error line. */
+  line: string;
+}
