@@ -6,10 +6,13 @@ import type { Gateway, GatewaySummary } from '../engine/gateway.js';
 import type { GatewayAccounting } from '../engine/gateway-accounting.js';
 import { openGatewayAccounting } from '../engine/open-gateway-accounting.js';
 import { warmUpTokenizers } from '../engine/warm-up-tokenizers.js';
+import { annotateDecisionLog } from '../engine/learning/annotate-decision-log.js';
+import { openGatewayLearning } from '../engine/learning/open-gateway-learning.js';
 import type { Telemetry } from '../telemetry/create-telemetry.js';
 import type { BudgetLevel } from '../telemetry/gateway-observer.js';
 import { accountingServerOptions } from './accounting-server-options.js';
 import { createObservedServer } from './create-observed-server.js';
+import { learningRoutes } from './learning-routes.js';
 import type { SwitchyardServer } from './create-server.js';
 import { openTelemetry } from './open-telemetry.js';
 
@@ -57,7 +60,9 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
   const accounting = await openGatewayAccounting({ config, dataDir, logger: log, metricsRegistry: telemetry.metrics.registry });
   warmUpTokenizers();
 
-  let current = buildGateway(config, { env, accounting });
+  // Learned weights and stored feedback load here, once, before the first request.
+  const learning = openGatewayLearning(config, { dataDir });
+  let current = buildGateway(config, { env, accounting, learning });
   logSummary(log, current.summary, options.configPath);
 
   const adminKey = env.SWITCHYARD_ADMIN_KEY;
@@ -65,10 +70,12 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
     log.warn('keys are enabled but SWITCHYARD_ADMIN_KEY is not set: the admin API and dashboard refuse every caller');
   }
   const { hooks, routes } = accountingServerOptions(accounting, adminKey === undefined ? {} : { adminKey });
-  const server = await createObservedServer(current, telemetry, {
+  // The audit endpoints show each decision with the feedback posted on it.
+  const audited: Telemetry = { ...telemetry, decisions: annotateDecisionLog(telemetry.decisions, learning) };
+  const server = await createObservedServer(current, audited, {
     maxBodyBytes: config.server.maxBodyBytes,
     hooks,
-    routes,
+    routes: { ...routes, ...learningRoutes(learning, audited.decisions, adminKey === undefined ? {} : { adminKey }) },
     ...(adminKey === undefined ? {} : { adminKey }),
     budgets: async () => budgetLevels((await accounting.admin.getBudgets({})).data),
   });
@@ -82,7 +89,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
       env,
       onReload: (next) => {
         const previous = current;
-        current = buildGateway(next, { env, accounting });
+        current = buildGateway(next, { env, accounting, learning });
         server.setGateway(current);
         logSummary(log, current.summary, options.configPath);
         if (next.server.port !== config.server.port || next.server.host !== config.server.host) {
@@ -109,6 +116,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
       await current.close();
       await accounting.close();
       await telemetry.close();
+      learning.close();
     },
   };
 }

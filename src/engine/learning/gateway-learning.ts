@@ -15,6 +15,8 @@ import type { FeedbackEntry, FeedbackStore } from '../../state/feedback/feedback
 import { MemoryFeedbackStore } from '../../state/feedback/memory-feedback-store.js';
 import { feedbackQualityEstimator } from './feedback-quality-estimator.js';
 
+export type { FeedbackEntry } from '../../state/feedback/feedback-entry.js';
+
 export const EXPERIMENT_PREFIX = 'experiment/';
 
 export interface GatewayLearningOptions {
