@@ -19,7 +19,7 @@ export interface ChargedStreamInput {
  * reported or, lacking it, what was produced; an attempt that produced nothing is released.
  */
 export async function* chargedStream(input: ChargedStreamInput): AsyncGenerator<StreamPart> {
-  const reservation = input.reserved ?? (await input.charge.reserve(input.maxCostUsd));
+  const reservation = input.reserved ?? (await input.charge.reserveForAttempt(input.maxCostUsd));
   let usage: Usage | undefined;
   const output: string[] = [];
   try {

@@ -58,6 +58,17 @@ describe('RequestCharge', () => {
     expect(accounting.budgets.outstandingReservations().count).toBe(0);
   });
 
+  it('a refusal inside the loop is a 429 with a neutral outcome, so that no deployment is blamed', async () => {
+    const c = charge();
+    let called = false;
+    const run = (): Promise<string> => {
+      called = true;
+      return Promise.resolve('never');
+    };
+    await expect(c.around(5, undefined, run, () => 0)).rejects.toMatchObject({ code: 'budget_exceeded', status: 429, outcome: 'invalid_request' });
+    expect(called).toBe(false);
+  });
+
   it('drain waits for a late settlement; finish frees what is still held', async () => {
     const c = charge();
     const held = await c.reserve(0.3);

@@ -4,6 +4,7 @@ import type { Usage } from '../spec/usage.js';
 import type { Accounting } from '../accounting/accounting.js';
 import type { Reservation } from '../accounting/reservation.js';
 import type { LedgerEntry } from '../state/ledger-entry.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import type { AttemptRecord } from './gateway.js';
 
 /** How a request ended, for its ledger row. */
@@ -62,6 +63,23 @@ export class RequestCharge {
     return reservation;
   }
 
+  /**
+   * `reserve` for an attempt inside the loop (a retry, fallback or hedge). A refusal there says
+   * nothing about the deployment, so it goes out with a neutral outcome: the resilience layer
+   * must not cool the deployment down or open its breaker for the caller's empty budget, nor
+   * retry it. The client still gets 429 `budget_exceeded`.
+   */
+  async reserveForAttempt(maxCostUsd: number): Promise<Reservation> {
+    try {
+      return await this.reserve(maxCostUsd);
+    } catch (error) {
+      if (error instanceof GatewayError && error.code === 'budget_exceeded') {
+        throw new GatewayError('budget_exceeded', error.message, { cause: error, outcome: 'invalid_request' });
+      }
+      throw error;
+    }
+  }
+
   /** Records what the attempt cost and frees the rest. Safe to call again (a finalizer after a cut). */
   async settle(reservation: Reservation, costUsd: number): Promise<void> {
     if (!this.open.has(reservation)) return;
@@ -89,7 +107,7 @@ export class RequestCharge {
    * else a new one of `maxCostUsd`. Settles with the answer's cost, releases on failure.
    */
   async around<T>(maxCostUsd: number, reserved: Reservation | undefined, run: () => Promise<T>, costOf: (value: T) => number): Promise<T> {
-    const reservation = reserved ?? (await this.reserve(maxCostUsd));
+    const reservation = reserved ?? (await this.reserveForAttempt(maxCostUsd));
     let value: T;
     try {
       value = await run();
