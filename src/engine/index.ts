@@ -18,3 +18,5 @@ export { openCommittedStream, type CommittedStream, type StreamEnd } from './ope
 export { canFallBack } from './can-fall-back.js';
 export { detectEnvDeployments, ENV_PROVIDERS, type EnvProvider } from './env-deployments.js';
 export type { GatewayDeployment, GatewayPolicy, GatewayTables } from './gateway-tables.js';
+export { monthlyCostUsd, type TrafficShape } from './monthly-cost-usd.js';
+export { readLedgerMix, type LedgerMix } from './read-ledger-mix.js';
