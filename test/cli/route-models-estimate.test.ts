@@ -7,6 +7,8 @@ import { registerEstimateCommand, type EstimateReport } from '../../src/cli/comm
 import { registerModelsCommand } from '../../src/cli/commands/models-command.js';
 import { registerRouteCommand } from '../../src/cli/commands/route-command.js';
 import type { Decision } from '../../src/spec/decision.js';
+import type { LedgerEntry } from '../../src/state/ledger-entry.js';
+import { SqliteStore } from '../../src/state/sqlite-store.js';
 import type { ModelProfile } from '../../src/spec/model-profile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
@@ -124,5 +126,42 @@ describe('switchyard estimate', () => {
   it('asks for the token counts unless a ledger gives them', async () => {
     await expect(cli('estimate', '--requests-per-day', '10')).rejects.toThrow(/--input-tokens is required/);
     await expect(cli('estimate', '--from-ledger', '--data-dir', join(dir, 'nowhere'))).rejects.toThrow(/no ledger/);
+  });
+
+  it('takes tokens per request, the request rate and the deployment mix from a ledger', async () => {
+    const dataDir = join(dir, 'data');
+    const store = await SqliteStore.open({ dataDir });
+    const day = Date.UTC(2026, 10, 24, 12);
+    const entry = (id: string, kind: LedgerEntry['kind'], deploymentId: string, inputTokens: number, outputTokens: number, startedAt: number): LedgerEntry => ({
+      id, kind, requestId: id.replace(/-a\d$/, ''), deploymentId, inputTokens, outputTokens, cachedInputTokens: 0, costUsd: 0.001, latencyMs: 100, outcome: 'ok', cacheHit: false, streamed: false, startedAt, endedAt: startedAt + 100,
+    });
+    // Three requests over two days: 1,000 / 2,000 / 3,000 in, 100 / 200 / 300 out; three attempts, two on mini.
+    await store.ledger.appendEntries([
+      entry('r1', 'request', 'simulated/gpt-4o-mini', 1000, 100, day),
+      entry('r1-a0', 'attempt', 'simulated/gpt-4o-mini', 1000, 100, day),
+      entry('r2', 'request', 'simulated/gpt-4o-mini', 2000, 200, day + 1000),
+      entry('r2-a0', 'attempt', 'simulated/gpt-4o-mini', 2000, 200, day + 1000),
+      entry('r3', 'request', 'simulated/claude-haiku', 3000, 300, day + 86_400_000),
+      entry('r3-a0', 'attempt', 'simulated/claude-haiku', 3000, 300, day + 86_400_000),
+    ]);
+    await store.close();
+
+    const report = JSON.parse(await cli('estimate', '--from-ledger', '--data-dir', dataDir, '--json')) as EstimateReport;
+    expect(report.basis).toBe('ledger');
+    expect(report.traffic).toMatchObject({ requestsPerDay: 1.5, inputTokens: 2000, outputTokens: 200 });
+    const profiles = JSON.parse(await cli('models', '--json')) as ModelProfile[];
+    const month = (id: string): number => {
+      const p = profiles.find((profile) => profile.id === id)!.pricing;
+      return (1.5 * 30 * (2000 * p.inputPerMTok + 200 * p.outputPerMTok)) / 1e6;
+    };
+    expect(report.deployments.find((d) => d.deploymentId === 'simulated/gpt-4o')?.monthlyUsd).toBeCloseTo(month('simulated/gpt-4o'), 9);
+    expect(report.ledger?.deployments.map((d) => [d.deploymentId, d.attempts])).toEqual([['simulated/gpt-4o-mini', 2], ['simulated/claude-haiku', 1]]);
+    expect(report.ledger?.observedMonthlyUsd).toBeCloseTo((2 / 3) * month('simulated/gpt-4o-mini') + (1 / 3) * month('simulated/claude-haiku'), 9);
+
+    // A flag given alongside the ledger wins over the ledger's number.
+    const table = await cli('estimate', '--from-ledger', '--data-dir', dataDir, '--requests-per-day', '100');
+    expect(table).toMatch(/^Traffic: 100 requests\/day x 30 days, 2000 input \+ 200 output tokens per request \(from the ledger\)$/m);
+    expect(table).toMatch(/Ledger .*: 3 requests over 2 active day\(s\); attempts by deployment: simulated\/gpt-4o-mini 66\.7%, simulated\/claude-haiku 33\.3%\./);
+    expect(table).toMatch(/At the observed deployment mix: \$\d/);
   });
 });
