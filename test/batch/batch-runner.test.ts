@@ -64,10 +64,10 @@ describe('BatchRunner', () => {
     expect(done).toMatchObject({ status: 'completed', total: 6, completed: 5, failed: 1 });
     expect(outputIds(store, done?.outputFileId).sort()).toEqual(['req-0', 'req-1', 'req-2', 'req-4', 'req-5']);
     expect(outputIds(store, done?.errorFileId)).toEqual(['req-3']);
-    const first = JSON.parse(store.getFileContent(done?.outputFileId ?? '')?.toString('utf8').split('\n')[0] ?? '{}') as Record<string, any>;
+    const first = JSON.parse(store.getFileContent(done?.outputFileId ?? '')?.toString('utf8').split('\n')[0] ?? '{}') as { response: { body: { switchyard: { cost_usd: number } } } };
     expect(first).toMatchObject({ custom_id: 'req-0', error: null, response: { status_code: 200, body: { object: 'chat.completion' } } });
     expect(first.response.body.switchyard.cost_usd).toBeCloseTo(0.0005);
-    const failed = JSON.parse(store.getFileContent(done?.errorFileId ?? '')?.toString('utf8') ?? '{}') as Record<string, any>;
+    const failed = JSON.parse(store.getFileContent(done?.errorFileId ?? '')?.toString('utf8') ?? '{}') as { response: { status_code: number; body: { error?: unknown } } };
     expect(failed.response.status_code).toBe(500);
     expect(failed.response.body.error).toBeDefined();
     store.close();
