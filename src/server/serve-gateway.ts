@@ -13,6 +13,10 @@ import type { BudgetLevel } from '../telemetry/gateway-observer.js';
 import { accountingServerOptions } from './accounting-server-options.js';
 import { createObservedServer } from './create-observed-server.js';
 import { learningRoutes } from './learning-routes.js';
+import { openBatchRunner } from '../engine/batch/open-batch-runner.js';
+import { batchRoutes } from './batch-routes.js';
+import { chatCompletionBody } from './chat-completion-body.js';
+import { parseChatRequest } from './parse-chat-request.js';
 import type { SwitchyardServer } from './create-server.js';
 import { openTelemetry } from './open-telemetry.js';
 
@@ -62,20 +66,29 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
 
   // Learned weights and stored feedback load here, once, before the first request.
   const learning = openGatewayLearning(config, { dataDir });
-  let current = buildGateway(config, { env, accounting, learning });
+  let current = buildGateway(config, { env, accounting, learning, cache: { observer: telemetry.observer } });
   logSummary(log, current.summary, options.configPath);
 
   const adminKey = env.SWITCHYARD_ADMIN_KEY;
   if (config.keys.enabled && adminKey === undefined) {
     log.warn('keys are enabled but SWITCHYARD_ADMIN_KEY is not set: the admin API and dashboard refuse every caller');
   }
+  // Offline batch jobs: unfinished ones resume now, on whichever gateway is current.
+  const batches = openBatchRunner({
+    dataDir,
+    gateway: () => current,
+    parseRequest: parseChatRequest,
+    formatResponse: chatCompletionBody,
+    batchPriceFactor: (id) => current.listModels().find((model) => model.id === id)?.profile?.pricing.batchDiscount,
+    onError: (error, batchId) => log.error({ err: error, batchId }, 'batch stopped by an error; it resumes on restart'),
+  });
   const { hooks, routes } = accountingServerOptions(accounting, adminKey === undefined ? {} : { adminKey });
   // The audit endpoints show each decision with the feedback posted on it.
   const audited: Telemetry = { ...telemetry, decisions: annotateDecisionLog(telemetry.decisions, learning) };
   const server = await createObservedServer(current, audited, {
     maxBodyBytes: config.server.maxBodyBytes,
     hooks,
-    routes: { ...routes, ...learningRoutes(learning, audited.decisions, adminKey === undefined ? {} : { adminKey }) },
+    routes: { ...routes, ...batchRoutes(batches.runner), ...learningRoutes(learning, audited.decisions, adminKey === undefined ? {} : { adminKey }) },
     ...(adminKey === undefined ? {} : { adminKey }),
     budgets: async () => budgetLevels((await accounting.admin.getBudgets({})).data),
   });
@@ -89,7 +102,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
       env,
       onReload: (next) => {
         const previous = current;
-        current = buildGateway(next, { env, accounting, learning });
+        current = buildGateway(next, { env, accounting, learning, cache: { observer: telemetry.observer } });
         server.setGateway(current);
         logSummary(log, current.summary, options.configPath);
         if (next.server.port !== config.server.port || next.server.host !== config.server.host) {
@@ -113,6 +126,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
     async close() {
       stopWatching?.();
       await server.close(10_000);
+      await batches.close();
       await current.close();
       await accounting.close();
       await telemetry.close();
