@@ -12,6 +12,9 @@ await connectRedis(redis);
 const counter = new RedisBudgetCounter({ redis, keyPrefix });
 const charges = [{ slot: 'global:*:day@0', limitNanos: Number(limitNanos) }, { slot: 'key:k1:day@0', limitNanos: 10 * Number(limitNanos) }];
 const estimate = Number(estimateNanos);
+// Start together: say ready, wait for the parent's go on stdin.
+process.stdout.write('ready\n');
+await new Promise((resolve) => process.stdin.once('data', resolve));
 let won = 0;
 let settled = 0;
 await Promise.all(
@@ -28,3 +31,4 @@ await Promise.all(
 await counter.close();
 redis.disconnect();
 process.stdout.write(`${JSON.stringify({ won, settled })}\n`);
+process.stdin.destroy();

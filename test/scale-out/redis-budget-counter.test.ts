@@ -77,20 +77,21 @@ describe.skipIf(service.skip)('RedisBudgetCounter', () => {
     try {
       const keyPrefix = counterPrefix();
       const estimate = Math.round(0.009 * USD);
-      const runs = await Promise.all(
-        [1, 2, 3].map(
-          () =>
-            new Promise<{ won: number; settled: number }>((resolve, reject) => {
-              const child = spawn(process.execPath, [join(import.meta.dirname, 'budget-child.mjs'), compiled, REDIS_URL, keyPrefix, '200', String(USD), String(estimate)], {
-                stdio: ['ignore', 'pipe', 'inherit'],
-              });
-              let out = '';
-              child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-              child.on('error', reject);
-              child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { won: number; settled: number }) : reject(new Error(`child exited ${code}`))));
-            }),
-        ),
-      );
+      const children = [1, 2, 3].map(() => {
+        const child = spawn(process.execPath, [join(import.meta.dirname, 'budget-child.mjs'), compiled, REDIS_URL, keyPrefix, '200', String(USD), String(estimate)], {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        });
+        let out = '';
+        const ready = new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()).includes('ready') && resolve()));
+        const done = new Promise<{ won: number; settled: number }>((resolve, reject) => {
+          child.on('error', reject);
+          child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.split('\n')[1] ?? '') as { won: number; settled: number }) : reject(new Error(`child exited ${code}`))));
+        });
+        return { child, ready, done };
+      });
+      await Promise.all(children.map((c) => c.ready));
+      for (const { child } of children) child.stdin.write('go\n');
+      const runs = await Promise.all(children.map((c) => c.done));
       const settled = runs.reduce((sum, r) => sum + r.settled, 0);
       const redis = await client();
       const stored = Number(await redis.hget(`${keyPrefix}budget:global:*:day@0`, 'settled'));
