@@ -34,6 +34,8 @@ export interface GatewayAccountingOptions {
   accounting: Accounting;
   keysRequired: boolean;
   now?: () => number;
+  /** How often the spend-rate anomaly rule is checked even when no spend arrives (default 5 min; 0: never). */
+  anomalyCheckMs?: number;
 }
 
 const PERIOD_WORDS: Record<string, string> = { day: 'daily', week: 'weekly', month: 'monthly', total: 'total' };
@@ -50,6 +52,7 @@ export class GatewayAccounting implements GatewayAccess {
   private readonly now: () => number;
   private readonly limits = new Map<string, RateLimit>();
   private readonly limiter: SlidingWindowRateLimiter;
+  private readonly anomalyTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: GatewayAccountingOptions) {
     this.accounting = options.accounting;
@@ -57,6 +60,15 @@ export class GatewayAccounting implements GatewayAccess {
     this.admin = options.accounting.admin;
     this.now = options.now ?? Date.now;
     this.limiter = new SlidingWindowRateLimiter({ limitFor: (keyId) => this.limits.get(keyId) });
+    const every = options.anomalyCheckMs ?? 300_000;
+    if (every > 0 && this.accounting.anomalies !== undefined) {
+      // Each settlement checks its scopes; the timer also judges the gateway's rate between
+      // settlements (e.g. right after a restart, from the history rebuilt out of the ledger).
+      this.anomalyTimer = setInterval(() => {
+        void this.accounting.anomalies?.onSpend({ target: {}, amountUsd: 0, at: this.now(), budgets: [] });
+      }, every);
+      this.anomalyTimer.unref();
+    }
   }
 
   authenticate(authorization: string | undefined): Promise<Principal> {
@@ -122,6 +134,7 @@ export class GatewayAccounting implements GatewayAccess {
   }
 
   close(): Promise<void> {
+    clearInterval(this.anomalyTimer);
     return this.accounting.close();
   }
 }

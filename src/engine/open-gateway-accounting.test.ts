@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../config/load-config.js';
 import { startFakeUpstream, type FakeUpstream } from '../../test/support/fake-upstream.js';
 import type { GatewayAccounting } from './gateway-accounting.js';
@@ -49,6 +49,19 @@ describe('openGatewayAccounting', () => {
     expect(hook.requests[0]?.json).toMatchObject({ kind: 'budget_threshold', threshold: 0.5 });
     expect(logged).toEqual(['budget alert']);
     expect(await registry.metrics()).toMatch(/switchyard_budget_alerts_total\{kind="budget_threshold",scope="team",threshold="0\.5"\} 1/);
+  });
+
+  it('checks the spend-rate anomaly rule on a timer too', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      opened = await openGatewayAccounting({ config: parseConfig({ accounting: { store: 'memory' } }, {}) });
+      const check = vi.spyOn(opened.accounting.anomalies!, 'onSpend');
+      vi.advanceTimersByTime(300_000);
+      expect(check).toHaveBeenCalledTimes(1);
+      expect(check.mock.calls[0]?.[0]).toMatchObject({ target: {}, amountUsd: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses an unauthenticated request when keys are required, whatever the endpoint', async () => {
