@@ -2,6 +2,7 @@ import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import type { ModelProfile } from '../spec/model-profile.js';
 import type { OutcomeClass } from '../spec/outcome-class.js';
 import { abortReason } from './abort-reason.js';
+import type { AttemptPermit } from './attempt-permit.js';
 import type { FallbackAction } from './fallback-action.js';
 import type { Resilience } from './resilience.js';
 import { sleep } from './sleep.js';
@@ -40,12 +41,19 @@ export interface ResilientAttemptsOptions<T> {
   tokensOf?(value: T): number | undefined;
   /** Every step as it ends (ledger, decision log, metrics). */
   onStep?(step: AttemptStep): void;
+  /**
+   * Hand the winning attempt's permit to the caller instead of settling it: a stream is only
+   * committed when `call` resolves, and its verdict (and its tokens) come when it ends.
+   */
+  keepPermit?: boolean;
 }
 
 export interface ResilientSuccess<T> {
   value: T;
   deploymentId: string;
   steps: AttemptStep[];
+  /** The winner's permit, still open, when `keepPermit` was set: settle it exactly once. */
+  permit?: AttemptPermit;
 }
 
 /** Thrown when the loop gives up; `error` is the failure to answer with, `steps` what was tried. */
@@ -131,6 +139,10 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     try {
       const value = await options.call(deploymentId, attemptSignal);
       const latencyMs = clock.now() - started;
+      if (options.keepPermit === true) {
+        record({ deploymentId, called: true, outcome: 'ok', latencyMs });
+        return { value, deploymentId, steps, permit: admission.permit };
+      }
       const tokens = options.tokensOf?.(value);
       admission.permit.succeeded({ latencyMs, ttftMs: latencyMs, ...(tokens === undefined ? {} : { tokens }) });
       record({ deploymentId, called: true, outcome: 'ok', latencyMs });

@@ -1,0 +1,130 @@
+import type { CallOptions } from '../spec/chat-model.js';
+import { isContentPart, type StreamPart } from '../spec/stream-part.js';
+import { attemptDeadlines } from '../resilience/deadline-plan.js';
+import type { AttemptPermit } from '../resilience/attempt-permit.js';
+import type { Resilience } from '../resilience/resilience.js';
+import { AttemptsFailedError, runResilientAttempts, type AttemptStep } from '../resilience/run-resilient-attempts.js';
+import { attributed, type AttemptLoopOptions } from './attempt-loop.js';
+import { AttemptsExhaustedError } from './attempts-exhausted-error.js';
+import type { AttemptRecord } from './gateway.js';
+import type { CommittedStream } from './open-committed-stream.js';
+import { continueStream, errorFromPart, type StreamEnd } from './stream-tail.js';
+
+/** A stream read ahead to its commit point. */
+interface OpenedStream {
+  buffered: StreamPart[];
+  /** Undefined when the upstream ended before any content. */
+  iterator: AsyncIterator<StreamPart> | undefined;
+  started: number;
+  ttftMs: number;
+  abort(): void;
+}
+
+/**
+ * Reads one upstream stream ahead to its first content part. Any failure before it is thrown,
+ * so the resilience loop may retry or fall back without the client seeing anything.
+ */
+async function readToCommitPoint(
+  options: AttemptLoopOptions,
+  deploymentId: string,
+  signal: AbortSignal,
+  open: (deploymentId: string, callOptions: CallOptions) => AsyncIterable<StreamPart>,
+): Promise<OpenedStream> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  // Own controller: the tail aborts it when the reader stops, the loop's signal covers the rest.
+  const controller = new AbortController();
+  const callOptions: CallOptions = {
+    signal: AbortSignal.any([signal, controller.signal]),
+    deadlines: attemptDeadlines(options.deadlinesFor?.(deploymentId), options.deadlineAt, started),
+  };
+  if (options.headers !== undefined) callOptions.headers = options.headers;
+  const buffered: StreamPart[] = [];
+  let iterator: AsyncIterator<StreamPart> | undefined;
+  try {
+    iterator = open(deploymentId, callOptions)[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done === true) return { buffered, iterator: undefined, started, ttftMs: now() - started, abort: () => controller.abort() };
+      if (next.value.type === 'error') throw errorFromPart(next.value.error, deploymentId);
+      buffered.push(next.value);
+      if (isContentPart(next.value)) return { buffered, iterator, started, ttftMs: now() - started, abort: () => controller.abort() };
+    }
+  } catch (thrown) {
+    controller.abort();
+    void iterator?.return?.().catch(() => undefined);
+    throw attributed(thrown, deploymentId, options.signal);
+  }
+}
+
+/** Settles the winner's admission permit with how its stream really ended. */
+function settlePermit(permit: AttemptPermit, end: StreamEnd): void {
+  const { attempt } = end;
+  if (end.outcome === 'ok') {
+    const tokens = end.usage === undefined ? undefined : end.usage.inputTokens + end.usage.outputTokens;
+    permit.succeeded({ latencyMs: attempt.latencyMs, ...(attempt.ttftMs === undefined ? {} : { ttftMs: attempt.ttftMs }), ...(tokens === undefined ? {} : { tokens }) });
+  } else if (attempt.errorCode === 'client_closed') {
+    // Says nothing about the deployment: no verdict for its breaker.
+    permit.abandoned();
+  } else {
+    permit.failed(end.error ?? new Error(attempt.message ?? 'stream failed'), { latencyMs: attempt.latencyMs });
+  }
+}
+
+/**
+ * The stream loop with the resilience layer in charge: the same admission, retries, fallback
+ * by outcome class, retry budget and deadlines as non-streaming calls, up to the commit point
+ * (the first content part). After it a failure ends the stream in-band; the breaker and the
+ * live stats hear the verdict when the stream ends.
+ */
+export async function openResilientStream(
+  options: AttemptLoopOptions,
+  resilience: Resilience,
+  open: (deploymentId: string, callOptions: CallOptions) => AsyncIterable<StreamPart>,
+): Promise<CommittedStream> {
+  const failed: AttemptRecord[] = [];
+  const toRecord = (step: AttemptStep): AttemptRecord => {
+    const record: AttemptRecord = { deploymentId: step.deploymentId, outcome: step.outcome, latencyMs: step.latencyMs };
+    if (step.error !== undefined) {
+      record.errorCode = step.error.code;
+      record.message = step.error.message;
+    }
+    return record;
+  };
+  let done;
+  try {
+    done = await runResilientAttempts<OpenedStream>({
+      resilience,
+      candidates: options.candidates,
+      keepPermit: true,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
+      ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+      ...(options.onlyCandidates === true ? { eligible: (profile) => options.candidates.includes(profile.id) } : {}),
+      call: (deploymentId, signal) => readToCommitPoint(options, deploymentId, signal, open),
+      onStep: (step) => {
+        // The winner's record comes from the tail, once the stream is over.
+        if (step.called && step.outcome !== 'ok') failed.push(toRecord(step));
+      },
+    });
+  } catch (error) {
+    if (error instanceof AttemptsFailedError) throw new AttemptsExhaustedError(error.error, failed);
+    throw error;
+  }
+  const { value: opened, deploymentId, permit } = done;
+  const detach = (): void => undefined;
+  const tail = continueStream({
+    deploymentId,
+    buffered: opened.buffered,
+    iterator: opened.iterator,
+    started: opened.started,
+    ttftMs: opened.ttftMs,
+    options,
+    abort: opened.abort,
+    detach,
+    report: (end) => {
+      if (permit !== undefined) settlePermit(permit, end);
+    },
+  });
+  return { deploymentId, failedAttempts: failed, parts: tail.parts, end: tail.end };
+}
