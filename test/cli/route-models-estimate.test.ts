@@ -75,8 +75,10 @@ describe('switchyard route', () => {
     expect(decision.candidates[0]?.deploymentId).not.toBe('simulated/claude-sonnet');
   });
 
-  it('refuses a malformed priority list', async () => {
+  it('refuses a malformed priority list and an unknown policy', async () => {
     await expect(cli('route', 'hi', '--priority', 'speed=2')).rejects.toThrow(/--priority/);
+    await expect(cli('route', 'hi', '--policy', 'nope')).rejects.toThrow(/--policy names no policy: 'nope'\. Known: auto, balanced/);
+    expect(await cli('route', 'hi', '--policy', 'router/cheapest')).toMatch(/under policy cheapest/);
   });
 });
 

@@ -9,6 +9,7 @@ import { isTaskType, TASK_TYPES, type TaskType } from '../../spec/task-type.js';
 import { formatTable } from '../format-table.js';
 import { formatUsd } from '../format-usd.js';
 import { parseCount } from '../parse-count.js';
+import { checkPolicyName } from '../check-policy-name.js';
 
 const DAYS_PER_MONTH = 30;
 
@@ -86,6 +87,7 @@ async function estimate(options: EstimateOptions): Promise<EstimateReport> {
   const gateway = buildGateway(loaded.config);
   try {
     const profiles = gateway.listModels().flatMap((entry) => (entry.kind === 'deployment' && entry.profile !== undefined ? [entry.profile] : []));
+    checkPolicyName(gateway, options.policy);
     const decision = gateway.route(representativeRequest(traffic, task), options.policy === undefined ? {} : { policy: options.policy });
     const month = (profile: ModelProfile): number => monthlyCostUsd(profile, { ...traffic, days: DAYS_PER_MONTH });
     const byId = new Map(profiles.map((profile) => [profile.id, profile]));

@@ -7,6 +7,7 @@ import type { RoutingWishes } from '../../spec/routing-wishes.js';
 import { isTaskType, TASK_TYPES } from '../../spec/task-type.js';
 import { formatTable } from '../format-table.js';
 import { formatUsd } from '../format-usd.js';
+import { checkPolicyName } from '../check-policy-name.js';
 import { withCliGateway } from '../open-cli-gateway.js';
 import { parseCount } from '../parse-count.js';
 import { parsePriorities } from '../parse-priorities.js';
@@ -38,9 +39,10 @@ export function registerRouteCommand(program: Command): void {
     .option('--json', 'print the decision as JSON')
     .action(async (prompt: string | undefined, options: RouteOptions) => {
       const request = await buildRequest(prompt, options);
-      const decision = await withCliGateway(options.config, (gateway) =>
-        gateway.route(request, options.policy === undefined ? {} : { policy: options.policy }),
-      );
+      const decision = await withCliGateway(options.config, (gateway) => {
+        checkPolicyName(gateway, options.policy);
+        return gateway.route(request, options.policy === undefined ? {} : { policy: options.policy });
+      });
       console.log(options.json === true ? JSON.stringify(decision, null, 2) : renderDecision(decision));
     });
 }
@@ -73,7 +75,8 @@ export function renderDecision(decision: Decision): string {
   const p = decision.profile;
   const task = p.taskSource === 'classifier' ? `${p.task} (classifier, confidence ${p.taskConfidence.toFixed(2)})` : `${p.task} (given)`;
   const lines = [
-    `Decision ${decision.id}: ${decision.requested} under policy ${decision.policy}${decision.elapsedUs === undefined ? '' : `, ${decision.elapsedUs} µs`}`,
+    // elapsedUs is left to --json: a one-off command's first decision includes loading the tokenizer.
+    `Decision ${decision.id}: ${decision.requested} under policy ${decision.policy}`,
     `Request: task ${task}, difficulty ${p.difficulty.toFixed(2)}, ${p.inputTokens} input tokens, ${p.expectedOutputTokens} expected output tokens${p.maxOutputTokens === undefined ? '' : ` (cap ${p.maxOutputTokens})`}${describeNeeds(p.needs)}`,
     '',
   ];
