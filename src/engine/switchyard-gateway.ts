@@ -21,6 +21,7 @@ import { resolveTarget } from './resolve-target.js';
 import type { BudgetPressure, GatewayAccess, GatewayAccounting } from './gateway-accounting.js';
 import { ChargedGatewayCalls } from './charged-gateway-calls.js';
 import { restrictToAllowed } from './restrict-to-allowed.js';
+import { noCandidateError } from './no-candidate-error.js';
 import type { Resilience } from '../resilience/resilience.js';
 import type { GatewayLearning } from './learning/gateway-learning.js';
 
@@ -199,10 +200,7 @@ export class SwitchyardGateway implements Gateway {
   prepare(request: ChatRequest, context: RequestContext, pressure?: BudgetPressure): Prepared {
     const merged = this.withWishes(request, context.wishes);
     const decision = this.route(merged, context.principal === undefined ? { policy: context.policy } : { policy: context.policy, principal: context.principal }, pressure);
-    if (decision.candidates.length === 0) {
-      const why = decision.excluded.map((e) => `${e.deploymentId}: ${e.detail} (${e.reason})`).join('; ');
-      throw new GatewayError('no_candidate', `No deployment can serve this request${why === '' ? '.' : `: ${why}.`}`);
-    }
+    if (decision.candidates.length === 0) throw noCandidateError(decision);
     return { request: merged, decision, loop: this.loopOptions(decision, context, merged.routing) };
   }
 
