@@ -9,7 +9,8 @@ const finished: Array<Pick<Exchange, 'status' | 'deploymentId' | 'decisionId' | 
 
 beforeAll(async () => {
   t = await startTestGateway(
-    { autoDetectProviders: false, deployments: [{ id: 'sim/mini', provider: 'simulated', model: 'gpt-4o-mini', settings: QUIET_SIMULATED }] },
+    // Only sim/mini, so that `auto` has one deployment to pick whatever the router prefers for "hi".
+    { autoDetectProviders: false, simulated: 'off', deployments: [{ id: 'sim/mini', provider: 'simulated', model: 'gpt-4o-mini', settings: QUIET_SIMULATED }] },
     {
       hooks: {
         onRequest: [
