@@ -12,6 +12,7 @@ import type { CachedAnswer } from './cached-answer.js';
 import { cacheKey } from './cache-key.js';
 import { cacheScope } from './cache-scope.js';
 import type { CachePlan, ResponseCacheRules } from './response-cache-rules.js';
+import type { SemanticCache } from './semantic-cache.js';
 import { StreamAnswerCollector } from './stream-answer-collector.js';
 
 export interface CachingGatewayOptions {
@@ -25,12 +26,15 @@ export interface CachingGatewayOptions {
   observer?: Pick<GatewayObserver, 'cacheHit'>;
   /** Embeddings go through here instead of straight to the inner gateway (micro-batching). */
   embed?: (request: EmbeddingRequest, context: RequestContext) => Promise<EmbedResult>;
+  /** Near-duplicate questions, for policies that opt in. */
+  semantic?: SemanticCache;
   now?: () => number;
   /** Told when a store fails (the request then runs as a miss). */
   onStoreError?: (error: unknown) => void;
 }
 
 type Hit = { answer: CachedAnswer; kind: NonNullable<CacheOutcome['kind']> };
+type Lead = { resolve: (hit: Hit | undefined) => void; remember?: (key: string) => void };
 
 /**
  * The response cache and in-flight coalescing around any gateway. A cacheable request is first
@@ -67,7 +71,7 @@ export class CachingGateway implements Gateway {
     }
     this.requireCaller(context);
     const key = cacheKey(request, context, cacheScope(context.principal, this.options.scope));
-    const joined = plan.read ? await this.lookup(key, plan) : { lead: this.lead(key, false) };
+    const joined = plan.read ? await this.lookup(key, plan, request, context) : { lead: this.lead(key, false) };
     if ('hit' in joined) return this.hitResult(joined.hit, context, false);
     const { resolve } = joined.lead;
     let result: ChatResult;
@@ -79,7 +83,7 @@ export class CachingGateway implements Gateway {
     }
     const answer: CachedAnswer = { response: result.response, deploymentId: result.deploymentId, decision: result.decision, storedAt: this.now() };
     resolve({ answer, kind: 'coalesced' });
-    if (plan.write) this.store(key, answer, plan);
+    if (plan.write) this.store(key, answer, plan, joined.lead);
     return { ...result, cache: { status: 'miss' } };
   }
 
@@ -91,7 +95,7 @@ export class CachingGateway implements Gateway {
     }
     this.requireCaller(context);
     const key = cacheKey(request, context, cacheScope(context.principal, this.options.scope));
-    const joined = plan.read ? await this.lookup(key, plan) : { lead: this.lead(key, false) };
+    const joined = plan.read ? await this.lookup(key, plan, request, context) : { lead: this.lead(key, false) };
     if ('hit' in joined) return this.hitStream(joined.hit, context);
     const { resolve } = joined.lead;
     let stream: ChatStream;
@@ -111,7 +115,7 @@ export class CachingGateway implements Gateway {
       }
       const answer: CachedAnswer = { response, deploymentId: stream.deploymentId, decision: stream.decision, storedAt: this.now() };
       resolve({ answer, kind: 'coalesced' });
-      if (plan.write) this.store(key, answer, plan);
+      if (plan.write) this.store(key, answer, plan, joined.lead);
     };
     return { ...stream, parts: collectWhileForwarding(stream.parts, collector, finish), cache: { status: 'miss' } };
   }
@@ -153,7 +157,7 @@ export class CachingGateway implements Gateway {
    * The in-flight entry is registered before the first await, so that a burst of identical
    * requests finds it even while the first is still reading the store.
    */
-  private async lookup(key: string, plan: CachePlan): Promise<{ hit: Hit } | { lead: { resolve: (hit: Hit | undefined) => void } }> {
+  private async lookup(key: string, plan: CachePlan, request: ChatRequest, context: RequestContext): Promise<{ hit: Hit } | { lead: Lead }> {
     const running = this.options.coalesce ? this.inFlight.get(key) : undefined;
     if (running !== undefined) {
       const hit = await running;
@@ -174,10 +178,41 @@ export class CachingGateway implements Gateway {
       lead.resolve(hit);
       return { hit };
     }
+    if (plan.semantic === true && this.options.semantic !== undefined) {
+      const similar = await this.semanticLookup(request, context, plan, lead);
+      if (similar !== undefined) {
+        lead.resolve(similar);
+        return { hit: similar };
+      }
+    }
     return { lead };
   }
 
-  private lead(key: string, register: boolean): { resolve: (hit: Hit | undefined) => void } {
+  /** Embeds the question; a near-identical cached one answers, else the answer is remembered under it. */
+  private async semanticLookup(request: ChatRequest, context: RequestContext, plan: CachePlan, lead: Lead): Promise<Hit | undefined> {
+    const semantic = this.options.semantic as SemanticCache;
+    let probe: Awaited<ReturnType<SemanticCache['probe']>>;
+    try {
+      probe = await semantic.probe(request, context, cacheScope(context.principal, this.options.scope));
+    } catch (error) {
+      this.options.onStoreError?.(error);
+      return undefined;
+    }
+    if (probe === undefined) return undefined;
+    lead.remember = (key) => semantic.remember(probe, key);
+    const similarKey = semantic.nearest(probe);
+    if (similarKey === undefined) return undefined;
+    try {
+      const text = await this.options.store.get(similarKey);
+      const answer = text === undefined ? undefined : (JSON.parse(text) as CachedAnswer);
+      return answer !== undefined && this.fresh(answer, plan) ? { answer, kind: 'semantic' } : undefined;
+    } catch (error) {
+      this.options.onStoreError?.(error);
+      return undefined;
+    }
+  }
+
+  private lead(key: string, register: boolean): Lead {
     if (!register) return { resolve: () => undefined };
     let settle!: (hit: Hit | undefined) => void;
     const promise = new Promise<Hit | undefined>((resolve) => (settle = resolve));
@@ -197,7 +232,8 @@ export class CachingGateway implements Gateway {
     return plan.maxAgeMs === undefined || this.now() - answer.storedAt <= plan.maxAgeMs;
   }
 
-  private store(key: string, answer: CachedAnswer, plan: CachePlan): void {
+  private store(key: string, answer: CachedAnswer, plan: CachePlan, lead: Lead): void {
+    lead.remember?.(key);
     this.options.store.set(key, JSON.stringify(answer), plan.ttlMs).catch((error: unknown) => this.options.onStoreError?.(error));
   }
 

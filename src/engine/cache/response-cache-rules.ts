@@ -11,6 +11,8 @@ export interface CachePlan {
   ttlMs: number;
   /** Oldest acceptable cached answer (from `cache-control: max-age`). */
   maxAgeMs?: number;
+  /** Also look for a near-identical cached question (the policy opted in to the semantic cache). */
+  semantic?: boolean;
   /** Why the cache stays out of it, when it does. */
   bypassReason?: string;
 }
@@ -60,6 +62,7 @@ export class ResponseCacheRules {
       ttlMs: Math.min(ttlSeconds * 1000, maxTtlMs),
     };
     if (maxAge !== undefined) plan.maxAgeMs = maxAge * 1000;
+    if (policyCache?.semantic === true) plan.semantic = true;
     return plan;
   }
 }

@@ -11,6 +11,7 @@ import type { Gateway } from '../gateway.js';
 import { CachingGateway } from './caching-gateway.js';
 import { EmbeddingBatcher } from './embedding-batcher.js';
 import { ResponseCacheRules } from './response-cache-rules.js';
+import { SemanticCache } from './semantic-cache.js';
 
 export interface WithResponseCacheOptions {
   /** A store built elsewhere (tests, a shared Redis client); otherwise built from `config.cache`. */
@@ -59,6 +60,17 @@ export function withResponseCache(gateway: Gateway, config: GatewayConfig, optio
       maxInputs: config.cache.embeddingBatch.maxInputs,
     });
     cachingOptions.embed = (request, context) => batcher.embed(request, context);
+  }
+  const semantic = config.cache.semantic;
+  if (semantic !== undefined) {
+    cachingOptions.semantic = new SemanticCache({
+      threshold: semantic.threshold,
+      maxEntries: semantic.maxEntries,
+      embed: async (text, context) => {
+        const result = await gateway.embed({ model: semantic.embeddingDeployment, input: [text] }, context);
+        return result.response.embeddings[0] ?? [];
+      },
+    });
   }
   if (options.now !== undefined) cachingOptions.now = options.now;
   if (options.onStoreError !== undefined) cachingOptions.onStoreError = options.onStoreError;
