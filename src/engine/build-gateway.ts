@@ -19,6 +19,7 @@ import { SIMULATED_TYPE, simulatedDeployments } from './simulated-deployments.js
 import { SwitchyardGateway } from './switchyard-gateway.js';
 import { withResponseCache, type WithResponseCacheOptions } from './cache/with-response-cache.js';
 import type { GatewayLearning } from './learning/gateway-learning.js';
+import { resolveTarget } from './resolve-target.js';
 
 export interface BuildGatewayOptions {
   env?: Readonly<Record<string, string | undefined>>;
@@ -175,6 +176,15 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
   if (options.now !== undefined) gatewayOptions.now = options.now;
   if (options.accounting !== undefined) gatewayOptions.accounting = options.accounting;
   if (options.learning !== undefined) {
+    // Checked before the shared learning state takes the new experiments, so a bad reload changes nothing.
+    options.learning.checkTargets(config, (target) => {
+      try {
+        resolveTarget(tables, target, undefined);
+        return true;
+      } catch {
+        return false;
+      }
+    });
     options.learning.configure(config);
     gatewayOptions.learning = options.learning;
   }

@@ -73,7 +73,7 @@ export class GatewayLearning {
         stickyBy: entry.sticky,
         metrics: entry.metrics,
         arms: entry.arms.map((arm, index) => {
-          const target = arm.policy !== undefined ? `router/${arm.policy.replace(/^router\//, '')}` : (arm.deployment as string);
+          const target = armTarget(arm);
           const share = entry.shares?.[index] ?? arm.share ?? 1;
           const stopped = previous?.arms.find((a) => a.name === arm.name)?.stopped === true;
           return stopped ? { name: arm.name, share, target, stopped } : { name: arm.name, share, target };
@@ -85,6 +85,21 @@ export class GatewayLearning {
     }
     this.experiments = experiments;
     this.aliasExperiments = aliases;
+  }
+
+  /**
+   * Fails a config whose experiment arms name nothing routable, so that the mistake surfaces at
+   * load (or reload, keeping the running config) instead of as a 404 on live traffic.
+   */
+  checkTargets(config: GatewayConfig, routable: (target: string) => boolean): void {
+    for (const [id, experiment] of Object.entries(config.experiments)) {
+      for (const arm of experiment.arms) {
+        const target = armTarget(arm);
+        if (!routable(target)) {
+          throw new GatewayError('invalid_config', `Experiment ${id}, arm ${arm.name}: '${target}' names no deployment, alias or policy.`, { param: `experiments.${id}.arms` });
+        }
+      }
+    }
   }
 
   /** The routing dependencies for one request under `policy`: learned or profile quality, then feedback. */
@@ -174,4 +189,9 @@ export class GatewayLearning {
     if (list === undefined) this.byDecision.set(entry.decisionId, [entry]);
     else list.push(entry);
   }
+}
+
+/** What an arm routes with: its policy as `router/<name>`, or its deployment or alias. */
+function armTarget(arm: { policy?: string | undefined; deployment?: string | undefined }): string {
+  return arm.policy !== undefined ? `router/${arm.policy.replace(/^router\//, '')}` : (arm.deployment ?? '');
 }
