@@ -98,7 +98,7 @@ describe.skipIf(service.skip)('RedisBudgetCounter', () => {
       expect(stored).toBe(settled);
       expect(settled).toBeLessThanOrEqual(USD);
       expect(runs.every((r) => r.won > 0)).toBe(true);
-      expect(runs.reduce((sum, r) => sum + r.won, 0)).toBeGreaterThan(Math.floor(USD / estimate));
+      expect(runs.reduce((sum, r) => sum + r.won, 0)).toBeGreaterThanOrEqual(Math.floor(USD / estimate));
     } finally {
       rmSync(compiled, { recursive: true, force: true });
     }
