@@ -28,11 +28,19 @@ function qualityCostChart(rows: readonly BenchSummaryRow[], models: readonly str
     const cost = (maxCost * i) / 4;
     parts.push(`<text x="${x(cost)}" y="${height - m.bottom + 16}" text-anchor="middle" font-size="11">${escapeHtml(usd(cost))}</text>`);
   }
-  all.forEach((row) => {
+  // Points often coincide (cheap models, equal scores): each label gets its own line, joined to its point.
+  const labelStep = 15;
+  all.forEach((row, index) => {
     const color = COLORS[models.indexOf(row.model) % COLORS.length] as string;
     const q = row.qualityWithErrors ?? 0;
-    parts.push(`<circle cx="${x(row.costPerRequestUsd)}" cy="${y(q)}" r="6" fill="${color}"><title>${escapeHtml(`${row.model}: quality ${fixed(q, 3)}, ${usd(row.costPerRequestUsd)} per request`)}</title></circle>`);
-    parts.push(`<text x="${x(row.costPerRequestUsd) + 9}" y="${y(q) + 4}" font-size="12">${escapeHtml(row.model)}</text>`);
+    const px = x(row.costPerRequestUsd);
+    const py = y(q);
+    const rightHalf = px > m.left + (width - m.left - m.right) / 2;
+    const ly = Math.max(m.top + 10, Math.min(height - m.bottom - 6, py - 12 - index * labelStep));
+    const lx = rightHalf ? px - 10 : px + 10;
+    parts.push(`<line x1="${px}" y1="${py}" x2="${lx}" y2="${ly - 4}" stroke="${color}" stroke-opacity="0.5"/>`);
+    parts.push(`<circle cx="${px}" cy="${py}" r="6" fill="${color}"><title>${escapeHtml(`${row.model}: quality ${fixed(q, 3)}, ${usd(row.costPerRequestUsd)} per request`)}</title></circle>`);
+    parts.push(`<text x="${lx}" y="${ly}" font-size="12" fill="${color}" text-anchor="${rightHalf ? 'end' : 'start'}">${escapeHtml(row.model)}</text>`);
   });
   parts.push(`<text x="${width / 2}" y="${height - 10}" text-anchor="middle" font-size="12">cost per request (USD)</text>`);
   parts.push(`<text x="14" y="${height / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${height / 2})">quality</text>`);
