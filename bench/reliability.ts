@@ -52,6 +52,8 @@ interface RunResult extends RunSummary {
   recordedCostUsd: number;
   upstreamCostUsd: number;
   upstreamRequests: number;
+  /** Answers whose usage the upstreams delivered; more than `succeeded` means answers were dropped. */
+  upstreamAnswers: number;
 }
 
 async function run(args: Args, faulty: boolean): Promise<RunResult> {
@@ -134,20 +136,23 @@ async function run(args: Args, faulty: boolean): Promise<RunResult> {
     recordedCostUsd: roundUsd(recordedCostUsd),
     upstreamCostUsd: roundUsd(totals.costUsd - warmUpCost.costUsd),
     upstreamRequests: totals.requests - warmUpCost.requests,
+    upstreamAnswers: totals.answers - warmUpCost.answers,
   };
 }
 
 /** What the upstreams' reported usage costs at the bench prices, and how many calls they saw. */
-function upstreamCost(upstreams: readonly FaultUpstream[]): { costUsd: number; requests: number } {
+function upstreamCost(upstreams: readonly FaultUpstream[]): { costUsd: number; requests: number; answers: number } {
   let costUsd = 0;
   let requests = 0;
+  let answers = 0;
   upstreams.forEach((upstream, index) => {
     const stats = upstream.stats();
     const price = PRICES[index] as (typeof PRICES)[number];
     requests += stats.requests;
+    answers += stats.usageReports;
     costUsd += (stats.reportedUsage.inputTokens * price.inputPerMTok + stats.reportedUsage.outputTokens * price.outputPerMTok) / 1e6;
   });
-  return { costUsd, requests };
+  return { costUsd, requests, answers };
 }
 
 async function main(): Promise<void> {
@@ -159,7 +164,7 @@ async function main(): Promise<void> {
   const lines = [
     `requests ${faulty.requests} at concurrency ${args.concurrency}; three deployments failing ~10% each, one fully down from request ${Math.floor(args.requests / 2)}`,
     `success rate ${(faulty.successRate * 100).toFixed(3)}% (${faulty.succeeded}/${faulty.requests}; target >= 99.95%)`,
-    `attempts per request ${JSON.stringify(faulty.attemptsHistogram)}; upstream calls ${faulty.upstreamRequests}; failures ${JSON.stringify(faulty.failures)}`,
+    `attempts per request ${JSON.stringify(faulty.attemptsHistogram)}; upstream calls ${faulty.upstreamRequests}, answers ${faulty.upstreamAnswers}; failures ${JSON.stringify(faulty.failures)}`,
     `latency p50 ${faulty.p50Ms} ms, p99 ${faulty.p99Ms} ms; healthy run p50 ${healthy.p50Ms} ms, p99 ${healthy.p99Ms} ms (x${(faulty.p50Ms / healthy.p50Ms).toFixed(2)} / x${(faulty.p99Ms / healthy.p99Ms).toFixed(2)})`,
     `cost recorded $${faulty.recordedCostUsd.toFixed(6)} vs upstream-reported usage $${faulty.upstreamCostUsd.toFixed(6)}: ${costMatches ? 'equal' : `MISMATCH by $${(faulty.upstreamCostUsd - faulty.recordedCostUsd).toFixed(6)}`}`,
   ];
@@ -167,7 +172,7 @@ async function main(): Promise<void> {
   if (args.json) {
     const { requests, succeeded, successRate, attemptsHistogram, p50Ms, p99Ms, recordedCostUsd, upstreamCostUsd } = faulty;
     process.stdout.write(
-      `${JSON.stringify({ requests, succeeded, successRate, attemptsHistogram, p50Ms, p99Ms, healthyP50Ms: healthy.p50Ms, healthyP99Ms: healthy.p99Ms, recordedCostUsd, upstreamCostUsd, costMatches, upstreamRequests: faulty.upstreamRequests })}\n`,
+      `${JSON.stringify({ requests, succeeded, successRate, attemptsHistogram, p50Ms, p99Ms, healthyP50Ms: healthy.p50Ms, healthyP99Ms: healthy.p99Ms, recordedCostUsd, upstreamCostUsd, costMatches, upstreamRequests: faulty.upstreamRequests, upstreamAnswers: faulty.upstreamAnswers })}\n`,
     );
   }
 }

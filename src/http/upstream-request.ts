@@ -55,13 +55,36 @@ export async function sendUpstream(pools: UpstreamPools, request: UpstreamReques
   if (request.signal?.aborted) abort('caller');
   request.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
+  // A busy event loop runs due timers before it reads sockets, so a deadline can fire while the
+  // bytes that meet it are already waiting: the upstream answered (and bills for it), and we
+  // would throw the answer away. A fired deadline is judged after one turn of I/O instead, and
+  // progress seen in that turn cancels it.
+  let judging: { why: AbortCause; handle: NodeJS.Immediate } | undefined;
+  const expire = (why: AbortCause): void => {
+    if (judging !== undefined) return;
+    judging = {
+      why,
+      handle: setImmediate(() => {
+        judging = undefined;
+        abort(why);
+      }),
+    };
+  };
+  const progressed = (): void => {
+    if (judging === undefined || judging.why === 'total') return;
+    clearImmediate(judging.handle);
+    judging = undefined;
+  };
+
   const deadlines = request.deadlines ?? {};
-  const totalTimer = deadlines.totalMs !== undefined ? setTimeout(() => abort('total'), deadlines.totalMs) : undefined;
-  let phaseTimer = deadlines.firstTokenMs !== undefined ? setTimeout(() => abort('first_token'), deadlines.firstTokenMs) : undefined;
+  const totalTimer = deadlines.totalMs !== undefined ? setTimeout(() => expire('total'), deadlines.totalMs) : undefined;
+  let phaseTimer = deadlines.firstTokenMs !== undefined ? setTimeout(() => expire('first_token'), deadlines.firstTokenMs) : undefined;
 
   const cleanup = (): void => {
     if (totalTimer !== undefined) clearTimeout(totalTimer);
     if (phaseTimer !== undefined) clearTimeout(phaseTimer);
+    if (judging !== undefined) clearImmediate(judging.handle);
+    judging = undefined;
     request.signal?.removeEventListener('abort', onCallerAbort);
   };
 
@@ -99,8 +122,9 @@ export async function sendUpstream(pools: UpstreamPools, request: UpstreamReques
 
   const body = response.body;
   const resetIdle = (): void => {
+    progressed();
     if (phaseTimer !== undefined) clearTimeout(phaseTimer);
-    phaseTimer = deadlines.idleMs !== undefined ? setTimeout(() => abort('idle'), deadlines.idleMs) : undefined;
+    phaseTimer = deadlines.idleMs !== undefined ? setTimeout(() => expire('idle'), deadlines.idleMs) : undefined;
   };
 
   return {
@@ -108,6 +132,7 @@ export async function sendUpstream(pools: UpstreamPools, request: UpstreamReques
     headers: response.headers,
     async text() {
       // Headers have arrived: for a whole-body answer that meets the first-token deadline.
+      progressed();
       if (phaseTimer !== undefined) clearTimeout(phaseTimer);
       try {
         return await body.text();
