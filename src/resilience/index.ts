@@ -41,6 +41,6 @@ export { SlidingWindowRateLimiter, type RateLimit, type RateLimiter, type RateUs
 export { HealthCheckScheduler, type HealthCheckResult, type HealthCheckSchedulerOptions, type HealthCheckSinks } from './health-check-scheduler.js';
 export { LiveStatsTracker, type AttemptSample, type LiveStatsTrackerOptions } from './live-stats-tracker.js';
 export { AttemptPermit, type AttemptSuccessSample } from './attempt-permit.js';
-export { Resilience, type Admission, type AdmitOptions, type FailureInput, type FailurePlan, type ResilienceOptions } from './resilience.js';
+export { Resilience, type Admission, type AdmitOptions, type FailureInput, type FailurePlan, type ResilienceOptions, type RetryOverrides } from './resilience.js';
 export { attemptDeadlines, requestDeadlineAt, type RequestDeadlineInputs } from './deadline-plan.js';
 export { AttemptsFailedError, runResilientAttempts, type AttemptStep, type ResilientAttemptsOptions, type ResilientSuccess } from './run-resilient-attempts.js';

@@ -92,6 +92,18 @@ describe('Resilience', () => {
     expect((await queued).admitted).toBe(true);
   });
 
+  it('takes a policy\'s own retries and content-filter fallback over the gateway\'s', () => {
+    const { resilience } = setup();
+    resilience.requestStarted();
+    const error = new GatewayError('upstream_server_error', '500');
+    // No retries on this policy: straight to the next candidate.
+    expect(resilience.afterFailure(failure(error, { retries: { max: 0 } }))).toMatchObject({ action: { kind: 'next_candidate', deploymentId: 'b' }, retryRefusal: 'max_retries' });
+    // Its own backoff: base 1000 ms, half of it with the test's jitter.
+    expect(resilience.afterFailure(failure(error, { retries: { baseMs: 1_000, maxMs: 10_000 } }))).toEqual({ action: { kind: 'retry_same', deploymentId: 'a' }, delayMs: 500 });
+    const filtered = new GatewayError('content_filtered', 'filtered');
+    expect(resilience.afterFailure(failure(filtered, { contentFilterFallback: 'big' }))).toMatchObject({ action: { kind: 'content_filter_fallback', deploymentId: 'big' } });
+  });
+
   it('retries the same deployment with backoff, then falls back, within the budget', () => {
     const { resilience } = setup();
     resilience.requestStarted();

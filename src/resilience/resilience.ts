@@ -54,6 +54,17 @@ export interface FailureInput {
   deadlineAt?: number;
   requiredTokens?: number;
   eligible?: (profile: ModelProfile) => boolean;
+  /** The policy's retries, in place of the gateway's: retries per candidate and the backoff. */
+  retries?: RetryOverrides;
+  /** The policy's deployment for filtered prompts, in place of the gateway's. */
+  contentFilterFallback?: string;
+}
+
+/** A policy's own retry settings; unset fields keep the gateway's. */
+export interface RetryOverrides {
+  max?: number;
+  baseMs?: number;
+  maxMs?: number;
 }
 
 export interface FailurePlan {
@@ -179,22 +190,32 @@ export class Resilience {
     if (error.code === 'total_timeout') {
       return { action: { kind: 'return_error', markUnhealthy: false, reason: 'the request ran out of time' }, delayMs: 0, retryRefusal: 'deadline' };
     }
-    const verdict = this.retryPolicy.shouldRetry(error, input.attemptsOnCandidate, { committed: input.committed, clientGone: input.clientGone });
+    const retryPolicy = input.retries?.max === undefined ? this.retryPolicy : new RetryPolicy({ ...this.options.retry, maxRetriesPerCandidate: input.retries.max });
+    const backoff =
+      input.retries?.baseMs === undefined && input.retries?.maxMs === undefined
+        ? this.backoff
+        : new Backoff({
+            ...this.options.backoff,
+            ...(input.retries.baseMs === undefined ? {} : { baseMs: input.retries.baseMs }),
+            ...(input.retries.maxMs === undefined ? {} : { maxMs: input.retries.maxMs }),
+          });
+    const verdict = retryPolicy.shouldRetry(error, input.attemptsOnCandidate, { committed: input.committed, clientGone: input.clientGone });
     if (!verdict.retry && (verdict.reason === 'committed' || verdict.reason === 'client_gone')) {
       return { action: { kind: 'return_error', markUnhealthy: false, reason: verdict.reason === 'committed' ? 'the answer had started' : 'the client went away' }, delayMs: 0, retryRefusal: verdict.reason };
     }
     let refusal: FailurePlan['retryRefusal'] = verdict.retry ? undefined : verdict.reason;
     let delayMs = 0;
     if (verdict.retry) {
-      if (this.backoff.exceedsRetryAfterCap(error)) refusal = 'retry_after_too_long';
+      if (backoff.exceedsRetryAfterCap(error)) refusal = 'retry_after_too_long';
       else if (this.breakers.state(input.deploymentId) === 'open') refusal = 'breaker_open';
       else {
         const cooling = (this.breakers.coolingUntil(input.deploymentId) ?? now) - now;
-        delayMs = Math.max(this.backoff.retryDelay(input.attemptsOnCandidate, error), cooling);
+        delayMs = Math.max(backoff.retryDelay(input.attemptsOnCandidate, error), cooling);
         if (input.deadlineAt !== undefined && now + delayMs >= input.deadlineAt) refusal = 'deadline';
       }
     }
     const outcome = error.outcome === 'ok' ? 'server_error' : error.outcome;
+    const contentFilterFallback = input.contentFilterFallback ?? this.options.contentFilterFallback;
     // The budget gates only repeats on the same deployment: those are what multiply an outage.
     // Moving on is bounded by the candidates and max attempts.
     if (refusal === undefined && !this.budget.tryAcquireRetry()) refusal = 'budget';
@@ -205,7 +226,7 @@ export class Resilience {
       remaining: input.remaining,
       tried: input.tried,
       profiles: this.options.profiles,
-      ...(this.options.contentFilterFallback === undefined ? {} : { contentFilterFallback: this.options.contentFilterFallback }),
+      ...(contentFilterFallback === undefined ? {} : { contentFilterFallback }),
       ...(input.requiredTokens === undefined ? {} : { requiredTokens: input.requiredTokens }),
       ...(input.eligible === undefined ? {} : { eligible: input.eligible }),
     });

@@ -4,7 +4,7 @@ import type { OutcomeClass } from '../spec/outcome-class.js';
 import { abortReason } from './abort-reason.js';
 import type { AttemptPermit } from './attempt-permit.js';
 import type { FallbackAction } from './fallback-action.js';
-import type { Resilience } from './resilience.js';
+import type { Resilience, RetryOverrides } from './resilience.js';
 import { sleep } from './sleep.js';
 
 /** One step of the loop: an upstream attempt, or a candidate skipped without calling it. */
@@ -46,6 +46,10 @@ export interface ResilientAttemptsOptions<T> {
    * committed when `call` resolves, and its verdict (and its tokens) come when it ends.
    */
   keepPermit?: boolean;
+  /** The policy's retry settings, in place of the gateway's. */
+  retries?: RetryOverrides;
+  /** The policy's deployment for filtered prompts. */
+  contentFilterFallback?: string;
 }
 
 export interface ResilientSuccess<T> {
@@ -171,6 +175,8 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
         ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
         ...(options.requiredTokens === undefined ? {} : { requiredTokens: options.requiredTokens }),
         ...(options.eligible === undefined ? {} : { eligible: options.eligible }),
+        ...(options.retries === undefined ? {} : { retries: options.retries }),
+        ...(options.contentFilterFallback === undefined ? {} : { contentFilterFallback: options.contentFilterFallback }),
       });
       record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, next: plan.action.kind, delayMs: plan.delayMs });
       switch (plan.action.kind) {
