@@ -88,6 +88,8 @@ const policySchema = z
     cache: policyCacheSchema.optional(),
     /** `learned`: predicted quality per prompt from the shipped learned model; `profile` (default): the profile table. */
     quality: z.enum(['profile', 'learned']).optional(),
+    /** This policy's share of requests ranked without feedback (overrides `learning.explorationFloor`). */
+    explorationFloor: unit.optional(),
   })
   .strict();
 

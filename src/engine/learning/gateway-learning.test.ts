@@ -50,6 +50,12 @@ describe('GatewayLearning', () => {
     expect(prior?.basis).toMatch(/exploration/);
   });
 
+  it('lets a policy set its own exploration share', () => {
+    const learning = new GatewayLearning(config({ policies: { bold: { explorationFloor: 1 } }, learning: { store: 'memory', explorationFloor: 0 } }), { random: () => 0.5 });
+    expect(learning.routingDeps({}, chat, 'bold').quality?.name).toBe('profile+exploration');
+    expect(learning.routingDeps({}, chat, 'balanced').quality?.name).toBe('profile+thompson');
+  });
+
   it('uses the learned model only for policies that ask for it', () => {
     const learning = new GatewayLearning(config({ policies: { smart: { quality: 'learned' } }, learning: { store: 'memory', feedback: false } }));
     expect(learning.routingDeps({}, chat, 'balanced').quality).toBeUndefined();

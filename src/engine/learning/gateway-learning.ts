@@ -47,6 +47,7 @@ export class GatewayLearning {
   private settings!: LearningConfig;
   private learned: LearnedQualityModel | undefined;
   private learnedPolicies = new Set<string>();
+  private explorationFloors = new Map<string, number>();
   private experiments = new Map<string, Experiment>();
   private aliasExperiments = new Map<string, string>();
 
@@ -61,6 +62,9 @@ export class GatewayLearning {
   /** Applies a (re)loaded config; experiments that keep their id keep their promoted and stopped arms. */
   configure(config: GatewayConfig): void {
     this.settings = config.learning;
+    this.explorationFloors = new Map(
+      Object.entries(config.policies).flatMap(([name, p]) => (p.explorationFloor === undefined ? [] : [[name, p.explorationFloor] as const])),
+    );
     this.learnedPolicies = new Set(Object.entries(config.policies).filter(([, p]) => p.quality === 'learned').map(([name]) => name));
     // Decoded here, at start, so that the first request does not pay for it.
     if (this.learnedPolicies.size > 0) this.learned = defaultLearnedQualityModel();
@@ -109,7 +113,7 @@ export class GatewayLearning {
     let quality = base.quality ?? profileQualityEstimator;
     if (learned && this.learned !== undefined) quality = learnedQualityEstimator(this.learned, readConversation(request).lastUserText);
     if (this.settings.feedback) {
-      quality = feedbackQualityEstimator(this.book, quality, { estimate: this.settings.estimate, explorationFloor: this.settings.explorationFloor, random: this.random });
+      quality = feedbackQualityEstimator(this.book, quality, { estimate: this.settings.estimate, explorationFloor: this.explorationFloors.get(policy) ?? this.settings.explorationFloor, random: this.random });
     }
     return { ...base, quality };
   }
