@@ -82,6 +82,24 @@ describe('GatewayLearning', () => {
     expect(() => learning.checkTargets(config(document), (target) => target !== 'dep-x')).toThrow(/arm x: 'dep-x' names no deployment/);
   });
 
+  it('keeps promoted and stopped arms across a restart', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-learning-'));
+    dirs.push(dir);
+    const cfg = config({
+      dataDir: dir,
+      experiments: { e: { arms: [{ name: 'x', deployment: 'dep-x' }, { name: 'y', deployment: 'dep-y' }, { name: 'z', deployment: 'dep-z' }] } },
+    });
+    const first = openGatewayLearning(cfg);
+    first.stop('e', 'x');
+    first.promote('e', 'z');
+    first.close();
+    const second = openGatewayLearning(cfg);
+    const experiment = second.experiment('e');
+    expect(experiment?.promoted).toBe('z');
+    expect(experiment?.arms.map((a) => a.stopped === true)).toEqual([true, false, false]);
+    second.close();
+  });
+
   it('rejects experiment config with an arm naming both or neither of policy and deployment', () => {
     expect(() => config({ experiments: { e: { arms: [{ name: 'a', policy: 'p', deployment: 'd' }, { name: 'b', policy: 'q' }] } } })).toThrow();
     expect(() => config({ experiments: { e: { arms: [{ name: 'a', policy: 'p' }, { name: 'b', policy: 'q' }], shares: [1] } } })).toThrow(/shares/);

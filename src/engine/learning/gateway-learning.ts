@@ -11,7 +11,7 @@ import { learnedQualityEstimator } from '../../routing/learned/learned-quality-e
 import type { LearnedQualityModel } from '../../routing/learned/learned-quality-model.js';
 import { profileQualityEstimator } from '../../routing/quality-estimator.js';
 import { readConversation } from '../../routing/read-conversation.js';
-import type { FeedbackEntry, FeedbackStore } from '../../state/feedback/feedback-entry.js';
+import type { ArmState, FeedbackEntry, FeedbackStore } from '../../state/feedback/feedback-entry.js';
 import { MemoryFeedbackStore } from '../../state/feedback/memory-feedback-store.js';
 import { feedbackQualityEstimator } from './feedback-quality-estimator.js';
 
@@ -55,6 +55,12 @@ export class GatewayLearning {
     this.random = options.random ?? Math.random;
     this.store = options.store ?? new MemoryFeedbackStore();
     this.book = new QualityFeedbackBook({ priorStrength: config.learning.priorStrength, halfLife: config.learning.halfLife, random: this.random });
+    // Promotions and stops made through the admin API before a restart apply as if made on this process.
+    for (const state of this.store.armStates()) {
+      const experiment: Experiment = { id: state.experimentId, stickyBy: 'key', metrics: [], arms: state.stopped.map((name) => ({ name, share: 0, target: '', stopped: true })) };
+      if (state.promoted !== undefined) experiment.promoted = state.promoted;
+      this.experiments.set(state.experimentId, experiment);
+    }
     this.configure(config);
     for (const entry of this.store.all()) this.remember(entry);
   }
@@ -163,6 +169,7 @@ export class GatewayLearning {
   promote(id: string, arm: string): Experiment {
     const experiment = this.armOf(id, arm).experiment;
     experiment.promoted = arm;
+    this.saveArmState(experiment);
     return experiment;
   }
 
@@ -172,6 +179,7 @@ export class GatewayLearning {
     const current = experiment.arms[index];
     if (current !== undefined) experiment.arms = experiment.arms.map((a, i) => (i === index ? { ...a, stopped: true } : a));
     if (experiment.promoted === arm) delete experiment.promoted;
+    this.saveArmState(experiment);
     return experiment;
   }
 
@@ -185,6 +193,12 @@ export class GatewayLearning {
     const index = experiment.arms.findIndex((a) => a.name === arm);
     if (index === -1) throw new GatewayError('invalid_request', `Experiment '${id}' has no arm '${arm}'. Arms: ${experiment.arms.map((a) => a.name).join(', ')}.`, { param: 'arm' });
     return { experiment, index };
+  }
+
+  private saveArmState(experiment: Experiment): void {
+    const state: ArmState = { experimentId: experiment.id, stopped: experiment.arms.filter((a) => a.stopped === true).map((a) => a.name) };
+    if (experiment.promoted !== undefined) state.promoted = experiment.promoted;
+    this.store.saveArmState(state);
   }
 
   private remember(entry: FeedbackEntry): void {

@@ -17,5 +17,15 @@ export interface FeedbackStore {
   append(entry: FeedbackEntry): void;
   /** Every stored entry, oldest first, for replay at start. */
   all(): FeedbackEntry[];
+  /** Keeps an experiment's promoted and stopped arms, so that a restart does not undo them. */
+  saveArmState(state: ArmState): void;
+  armStates(): ArmState[];
   close(): void;
+}
+
+/** What the admin API changed on one experiment. */
+export interface ArmState {
+  experimentId: string;
+  promoted?: string;
+  stopped: string[];
 }

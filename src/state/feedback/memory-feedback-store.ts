@@ -1,4 +1,4 @@
-import type { FeedbackEntry, FeedbackStore } from './feedback-entry.js';
+import type { ArmState, FeedbackEntry, FeedbackStore } from './feedback-entry.js';
 
 /** Feedback kept in process: lost on restart (tests, demos). */
 export class MemoryFeedbackStore implements FeedbackStore {
@@ -10,6 +10,16 @@ export class MemoryFeedbackStore implements FeedbackStore {
 
   all(): FeedbackEntry[] {
     return [...this.entries];
+  }
+
+  private readonly states = new Map<string, ArmState>();
+
+  saveArmState(state: ArmState): void {
+    this.states.set(state.experimentId, state);
+  }
+
+  armStates(): ArmState[] {
+    return [...this.states.values()];
   }
 
   close(): void {}

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { FeedbackEntry, FeedbackStore } from './feedback-entry.js';
+import type { ArmState, FeedbackEntry, FeedbackStore } from './feedback-entry.js';
 
 interface FeedbackRow {
   decision_id: string;
@@ -36,6 +36,7 @@ export class SqliteFeedbackStore implements FeedbackStore {
       arm TEXT
     )`);
     this.db.exec('CREATE INDEX IF NOT EXISTS feedback_decision ON feedback (decision_id)');
+    this.db.exec('CREATE TABLE IF NOT EXISTS experiment_arms (experiment_id TEXT PRIMARY KEY, body TEXT NOT NULL)');
     this.insert = this.db.prepare(
       'INSERT INTO feedback (decision_id, at, task, deployment_id, score, label, experiment_id, arm) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -53,6 +54,15 @@ export class SqliteFeedbackStore implements FeedbackStore {
       if (row.experiment_id !== null && row.arm !== null) entry.experiment = { id: row.experiment_id, arm: row.arm };
       return entry;
     });
+  }
+
+  saveArmState(state: ArmState): void {
+    this.db.prepare('INSERT INTO experiment_arms (experiment_id, body) VALUES (?, ?) ON CONFLICT (experiment_id) DO UPDATE SET body = excluded.body').run(state.experimentId, JSON.stringify(state));
+  }
+
+  armStates(): ArmState[] {
+    const rows = this.db.prepare('SELECT body FROM experiment_arms').all() as Array<{ body: string }>;
+    return rows.map((row) => JSON.parse(row.body) as ArmState);
   }
 
   close(): void {
