@@ -5,7 +5,7 @@ import { AttemptsExhaustedError } from './attempts-exhausted-error.js';
 import { canFallBack } from './can-fall-back.js';
 import type { AttemptRecord } from './gateway.js';
 import type { OutcomeClass } from '../spec/outcome-class.js';
-import type { Resilience } from '../resilience/resilience.js';
+import type { Resilience, RetryOverrides } from '../resilience/resilience.js';
 import { runResilientLoop } from './run-resilient-loop.js';
 
 /** Where attempt outcomes go (resilience's LiveStatsTracker fits). */
@@ -36,6 +36,10 @@ export interface AttemptLoopOptions {
   maxAttempts?: number;
   /** The caller named one deployment: never answer from one outside `candidates` (no larger-window escalation). */
   onlyCandidates?: boolean;
+  /** The policy's retries, in place of the gateway's, when `resilience` drives the loop. */
+  retries?: RetryOverrides;
+  /** The policy's deployment for filtered prompts, when `resilience` drives the loop. */
+  contentFilterFallback?: string;
 }
 
 export interface AttemptSuccess<T> {

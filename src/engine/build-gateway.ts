@@ -93,6 +93,8 @@ function buildPolicies(config: GatewayConfig, aliases: ReadonlyMap<string, reado
     if (entry.deployments !== undefined) policy.constraints = { allowedModels: expand(entry.deployments) };
     if (entry.fallback !== undefined) policy.fallback = expand(entry.fallback);
     if (entry.maxAttempts !== undefined) policy.maxAttempts = entry.maxAttempts;
+    if (entry.retries !== undefined) policy.retries = entry.retries;
+    if (entry.contentFilterFallback !== undefined) policy.contentFilterFallback = entry.contentFilterFallback;
     if (entry.budgetAware?.enabled !== undefined) policy.budgetAware = entry.budgetAware.enabled;
     if (entry.budgetAware?.enabled === true) {
       policy.budgetLevels = { floor: entry.budgetAware.floor ?? 0.2, cheapestOnlyBelow: entry.budgetAware.cheapestOnlyBelow ?? 0.05 };

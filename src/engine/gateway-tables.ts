@@ -1,6 +1,7 @@
 import type { ChatModel, Deadlines } from '../spec/chat-model.js';
 import type { ModelProfile } from '../spec/model-profile.js';
 import type { Policy } from '../routing/policy.js';
+import type { RetryOverrides } from '../resilience/resilience.js';
 import type { DeploymentSpec } from './deployment-spec.js';
 
 /** One deployment made ready: its profile, its callable model and its own deadlines. */
@@ -19,6 +20,10 @@ export interface GatewayPolicy extends Policy {
   fallback?: readonly string[];
   /** Most upstream calls for one request. */
   maxAttempts?: number;
+  /** Retries per candidate and backoff, in place of the gateway's. */
+  retries?: RetryOverrides;
+  /** Where a filtered prompt goes next. */
+  contentFilterFallback?: string;
 }
 
 /** The lookup tables built once per config: the hot path only reads them. */

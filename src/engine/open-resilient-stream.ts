@@ -101,6 +101,8 @@ export async function openResilientStream(
       ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
       ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
       ...(options.onlyCandidates === true ? { eligible: (profile) => options.candidates.includes(profile.id) } : {}),
+      ...(options.retries === undefined ? {} : { retries: options.retries }),
+      ...(options.contentFilterFallback === undefined ? {} : { contentFilterFallback: options.contentFilterFallback }),
       call: (deploymentId, signal) => readToCommitPoint(options, deploymentId, signal, open),
       onStep: (step) => {
         // The winner's record comes from the tail, once the stream is over.

@@ -41,6 +41,8 @@ export async function runResilientLoop<T>(
       ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
       ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
       ...(options.onlyCandidates === true ? { eligible: (profile) => options.candidates.includes(profile.id) } : {}),
+      ...(options.retries === undefined ? {} : { retries: options.retries }),
+      ...(options.contentFilterFallback === undefined ? {} : { contentFilterFallback: options.contentFilterFallback }),
       call: (deploymentId, signal) => {
         const callOptions: CallOptions = { signal, deadlines: attemptDeadlines(options.deadlinesFor?.(deploymentId), options.deadlineAt, now()) };
         if (options.headers !== undefined) callOptions.headers = options.headers;

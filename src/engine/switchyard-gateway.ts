@@ -225,6 +225,8 @@ export class SwitchyardGateway implements Gateway {
       loop.resilience = this.options.resilience;
       loop.maxAttempts = maxAttempts;
       if (this.tables.deployments.has(decision.requested)) loop.onlyCandidates = true;
+      if (policy?.retries !== undefined) loop.retries = policy.retries;
+      if (policy?.contentFilterFallback !== undefined) loop.contentFilterFallback = policy.contentFilterFallback;
     }
     return loop;
   }

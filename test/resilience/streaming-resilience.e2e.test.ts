@@ -54,7 +54,11 @@ describe('streaming through the resilience layer, seen by the official client', 
         b: { type: 'openai-compatible', baseUrl: `${b.url}/v1`, apiKey: 'sk-b' },
       },
       deployments: [deployment('a'), deployment('b')],
-      policies: { chain: { deployments: ['a/m', 'b/m'], fallback: ['a/m', 'b/m'], weights: { cost: 0, latency: 0, quality: 1, reliability: 0 }, maxAttempts: 4 } },
+      policies: {
+        chain: { deployments: ['a/m', 'b/m'], fallback: ['a/m', 'b/m'], weights: { cost: 0, latency: 0, quality: 1, reliability: 0 }, maxAttempts: 4 },
+        // Same chain, but the policy allows no retry on one deployment.
+        noretry: { deployments: ['a/m', 'b/m'], fallback: ['a/m', 'b/m'], weights: { cost: 0, latency: 0, quality: 1, reliability: 0 }, maxAttempts: 4, retries: { max: 0 } },
+      },
       logging: { level: 'silent' },
     });
   });
@@ -141,6 +145,15 @@ describe('streaming through the resilience layer, seen by the official client', 
     expect(seen(a) - beforeA).toBe(1);
     expect(seen(b) - beforeB).toBe(0);
     await expect.poll(() => a.requests.at(-1)?.aborted).toBe(true);
+  });
+
+  it('takes the policy\'s retries: with none allowed, a 503 moves straight to the next candidate', async () => {
+    const beforeA = seen(a);
+    a.enqueue('overloaded');
+    const { data, response } = await stream('noretry');
+    expect((await read(data)).finish).toBe('stop');
+    expect(response.headers.get('x-switchyard-deployment')).toBe('b/m');
+    expect(seen(a) - beforeA).toBe(1);
   });
 
   it('opens the breaker on streams that keep failing, then skips the deployment', async () => {
