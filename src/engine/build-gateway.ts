@@ -6,6 +6,9 @@ import { resolveModelProfile } from '../catalog/resolve-model-profile.js';
 import { BUILT_IN_POLICIES, DEFAULT_POLICY_NAME } from '../routing/built-in-policies.js';
 import type { DecideDeps } from '../routing/decide.js';
 import { Resilience } from '../resilience/resilience.js';
+import type { BreakerStore } from '../resilience/breaker-store.js';
+import type { RateLimiter } from '../resilience/rate-limiter.js';
+import type { LiveStats } from '../spec/live-stats.js';
 import { findOpenAICompatiblePreset } from '../providers/openai/index.js';
 import type { ProviderFactory } from '../providers/provider-factory.js';
 import { createProviderRegistry } from '../providers/provider-registry.js';
@@ -36,6 +39,15 @@ export interface BuildGatewayOptions {
   cache?: Omit<WithResponseCacheOptions, 'ledger' | 'now'>;
   /** Learned quality, feedback and experiments (see `openGatewayLearning`); shared across config reloads. */
   learning?: GatewayLearning;
+  /** Cluster-wide breakers, rate limits and live stats (Redis, scale-out); this process's own by default. */
+  sharedState?: BuildGatewaySharedState;
+}
+
+export interface BuildGatewaySharedState {
+  breakerStore: BreakerStore;
+  rateLimiter: RateLimiter;
+  /** Publishes this gateway's live stats for the other processes (restarted on each build). */
+  liveStats?: { start(source: () => ReadonlyMap<string, LiveStats>): void; stop(): void };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -163,7 +175,15 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
       summary.live.push(entry);
     }
   }
-  const resilience = new Resilience({ profiles: new Map([...deployments.values()].map((d) => [d.id, d.profile])) });
+  const profiles = new Map([...deployments.values()].map((d) => [d.id, d.profile]));
+  const shared = options.sharedState;
+  const resilience = new Resilience(
+    shared === undefined ? { profiles } : { profiles, breaker: { store: shared.breakerStore }, rates: shared.rateLimiter },
+  );
+  if (shared?.liveStats !== undefined) {
+    shared.liveStats.stop();
+    shared.liveStats.start(() => resilience.stats.all());
+  }
   const gatewayOptions: ConstructorParameters<typeof SwitchyardGateway>[0] = {
     tables,
     pools,

@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config/config-schema.js';
 import { Accounting } from '../accounting/accounting.js';
 import type { AccountingLogger } from '../accounting/accounting-logger.js';
 import type { AlertSink } from '../accounting/alert.js';
+import type { BudgetCounter } from '../accounting/budget-counter.js';
 import type { Clock } from '../accounting/clock.js';
 import { MetricAlertSink, type AlertCounter } from '../accounting/metric-alert-sink.js';
 import { WebhookAlertSink } from '../accounting/webhook-alert-sink.js';
@@ -21,6 +22,8 @@ export interface OpenGatewayAccountingOptions {
   metricsRegistry?: Registry;
   /** An opened store (Postgres, a test's memory store); otherwise chosen by config. */
   store?: Store;
+  /** Shared budget counters (Redis, scale-out); in-process memory by default. */
+  counter?: BudgetCounter;
   clock?: Clock;
 }
 
@@ -64,6 +67,7 @@ export async function openGatewayAccounting(options: OpenGatewayAccountingOption
     anomaly: settings.anomaly,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.counter === undefined ? {} : { counter: options.counter }),
   });
   try {
     for (const budget of settings.budgets) {

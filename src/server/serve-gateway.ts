@@ -5,6 +5,8 @@ import { buildGateway } from '../engine/build-gateway.js';
 import type { Gateway, GatewaySummary } from '../engine/gateway.js';
 import type { GatewayAccounting } from '../engine/gateway-accounting.js';
 import { openGatewayAccounting } from '../engine/open-gateway-accounting.js';
+import { openScaleOut } from '../engine/open-scale-out.js';
+import type { ModelLimits } from '../spec/model-profile.js';
 import { warmUpTokenizers } from '../engine/warm-up-tokenizers.js';
 import { annotateDecisionLog } from '../engine/learning/annotate-decision-log.js';
 import { openGatewayLearning } from '../engine/learning/open-gateway-learning.js';
@@ -35,6 +37,8 @@ export interface ServeGatewayOptions {
   watch?: boolean;
   /** A logger to use instead of one built from config (tests). */
   logger?: Logger;
+  /** Gateway processes sharing `state` (workers × replicas): sizes the local share while Redis is away. Default 1. */
+  expectedProcesses?: number;
 }
 
 export interface RunningGateway {
@@ -61,12 +65,46 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
   const dataDir = options.dataDir ?? config.dataDir;
   const telemetry = await openTelemetry(config, { dataDir, ...(options.logger ? { logger: options.logger } : {}) });
   const log = telemetry.logger;
-  const accounting = await openGatewayAccounting({ config, dataDir, logger: log, metricsRegistry: telemetry.metrics.registry });
+  // Deployment limits for the shared rate and concurrency checks, refreshed on every (re)build.
+  let limits = new Map<string, ModelLimits>();
+  const scaleOut = await openScaleOut({
+    config,
+    env,
+    dataDir,
+    logger: log,
+    metricsRegistry: telemetry.metrics.registry,
+    limitsFor: (id) => limits.get(id),
+    expectedProcesses: options.expectedProcesses ?? 1,
+  });
+  const shared = scaleOut.shared;
+  let accounting: GatewayAccounting;
+  try {
+    accounting = await openGatewayAccounting({
+      config,
+      dataDir,
+      logger: log,
+      metricsRegistry: telemetry.metrics.registry,
+      ...(scaleOut.store === undefined ? {} : { store: scaleOut.store }),
+      ...(shared === undefined ? {} : { counter: shared.budgetCounter }),
+    });
+  } catch (error) {
+    await scaleOut.close();
+    await scaleOut.store?.close();
+    throw error;
+  }
+  if (scaleOut.store === undefined) log.info({ store: config.accounting.store }, 'keys, budgets and ledger in the local store');
   warmUpTokenizers();
 
   // Learned weights and stored feedback load here, once, before the first request.
   const learning = openGatewayLearning(config, { dataDir });
-  let current = buildGateway(config, { env, accounting, learning, cache: { observer: telemetry.observer } });
+  const sharedState =
+    shared === undefined ? undefined : { breakerStore: shared.breakerStore, rateLimiter: shared.rateLimiter, liveStats: shared.liveStats };
+  const build = (next: GatewayConfig): Gateway => {
+    const gateway = buildGateway(next, { env, accounting, learning, cache: { observer: telemetry.observer }, ...(sharedState === undefined ? {} : { sharedState }) });
+    limits = new Map(gateway.listModels().flatMap((model) => (model.profile === undefined ? [] : [[model.id, model.profile.limits] as const])));
+    return gateway;
+  };
+  let current = build(config);
   logSummary(log, current.summary, options.configPath);
 
   const adminKey = env.SWITCHYARD_ADMIN_KEY;
@@ -102,7 +140,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
       env,
       onReload: (next) => {
         const previous = current;
-        current = buildGateway(next, { env, accounting, learning, cache: { observer: telemetry.observer } });
+        current = build(next);
         server.setGateway(current);
         logSummary(log, current.summary, options.configPath);
         if (next.server.port !== config.server.port || next.server.host !== config.server.host) {
@@ -129,6 +167,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
       await batches.close();
       await current.close();
       await accounting.close();
+      await scaleOut.close();
       await telemetry.close();
       learning.close();
     },
