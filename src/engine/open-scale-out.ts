@@ -73,16 +73,19 @@ export async function openScaleOut(options: OpenScaleOutOptions): Promise<ScaleO
     log.warn({ component, outageMs }, 'shared state back');
   };
 
+  // Workers on one machine share the data directory; each needs its own spool file.
+  const worker = options.env.SWITCHYARD_WORKER_INDEX;
+  const spoolPath = join(options.dataDir, worker === undefined || worker === '' ? 'ledger.spool' : `ledger-${worker}.spool`);
   let store: Store | undefined;
   if (databaseUrl !== undefined) {
     const postgres = await PostgresStore.open({ connectionString: databaseUrl });
     try {
-      store = await SpooledStore.open(postgres, { spoolPath: join(options.dataDir, 'ledger.spool'), onDegraded, onRecovered });
+      store = await SpooledStore.open(postgres, { spoolPath, onDegraded, onRecovered });
     } catch (error) {
       await postgres.close();
       throw error;
     }
-    log.info({ store: 'postgres', spool: join(options.dataDir, 'ledger.spool') }, 'keys, budgets and ledger in Postgres');
+    log.info({ store: 'postgres', spool: spoolPath }, 'keys, budgets and ledger in Postgres');
   }
 
   let shared: SharedState<BreakerRecord> | undefined;
