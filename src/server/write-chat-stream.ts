@@ -97,10 +97,23 @@ export async function writeChatStream(res: ServerResponse, stream: ChatStream, o
     }
   };
 
+  // One upstream read usually yields several parts in the same turn of the event loop; corking
+  // until the next tick sends them as one socket write instead of one write per SSE chunk.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    res.uncork();
+  };
   for await (const part of stream.parts) {
     if (res.destroyed) break;
     const text = render(part);
-    if (text !== undefined && !res.write(text)) await waitForDrain(res);
+    if (text === undefined) continue;
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(uncork);
+    }
+    if (!res.write(text)) await waitForDrain(res);
   }
   const settlement = await stream.settlement;
   if (!res.destroyed) {
