@@ -28,11 +28,40 @@ export function countTextTokens(text: string, model: string, options: CountTextO
   if (text.length === 0) return 0;
   const { encoding, factor } = findModelFamily(model).tokenizer;
   const encoder = loadEncoding(encoding);
-  const raw =
-    options.exact === true || text.length <= SAMPLING_THRESHOLD_CHARS
-      ? encoder.countTokens(text, PLAIN_TEXT)
-      : sampledCount(text, (sample) => encoder.countTokens(sample, PLAIN_TEXT));
+  let raw: number;
+  if (options.exact === true || text.length <= SAMPLING_THRESHOLD_CHARS) {
+    raw = text.length <= MEMO_MAX_CHARS ? memoizedCount(encoding, text, () => encoder.countTokens(text, PLAIN_TEXT)) : encoder.countTokens(text, PLAIN_TEXT);
+  } else {
+    raw = sampledCount(text, (sample) => encoder.countTokens(sample, PLAIN_TEXT));
+  }
   return Math.ceil(raw * factor);
+}
+
+/*
+ * Production traffic repeats short texts constantly: system prompts, role names, tool
+ * definitions, the same question from many users. Hashing a string is far cheaper than BPE over
+ * it, so counts of texts up to a few kB are kept per encoding, oldest dropped first past a bound
+ * (at most MEMO_ENTRIES x MEMO_MAX_CHARS characters per encoding, about 8 MB of UTF-16).
+ */
+const MEMO_MAX_CHARS = 4096;
+const MEMO_ENTRIES = 1024;
+const memos = new Map<string, Map<string, number>>();
+
+function memoizedCount(encoding: string, text: string, count: () => number): number {
+  let memo = memos.get(encoding);
+  if (memo === undefined) {
+    memo = new Map();
+    memos.set(encoding, memo);
+  }
+  const known = memo.get(text);
+  if (known !== undefined) return known;
+  const counted = count();
+  if (memo.size >= MEMO_ENTRIES) {
+    const oldest = memo.keys().next();
+    if (oldest.done !== true) memo.delete(oldest.value);
+  }
+  memo.set(text, counted);
+  return counted;
 }
 
 function sampledCount(text: string, count: (sample: string) => number): number {
