@@ -28,6 +28,10 @@ export interface OpenScaleOutOptions {
   limitsFor(deploymentId: string): ModelLimits | undefined;
   /** Gateway processes sharing the state (workers × replicas), for the local share during an outage. */
   expectedProcesses: number;
+  /** Keeps one cluster's Redis keys apart from another's on a shared Redis. Default `switchyard:`. */
+  redisKeyPrefix?: string;
+  /** Postgres schema for the tables. Default: the connection's `search_path`. */
+  postgresSchema?: string;
 }
 
 /** What this process shares with the others; both parts absent when neither is configured. */
@@ -78,7 +82,10 @@ export async function openScaleOut(options: OpenScaleOutOptions): Promise<ScaleO
   const spoolPath = join(options.dataDir, worker === undefined || worker === '' ? 'ledger.spool' : `ledger-${worker}.spool`);
   let store: Store | undefined;
   if (databaseUrl !== undefined) {
-    const postgres = await PostgresStore.open({ connectionString: databaseUrl });
+    const postgres = await PostgresStore.open({
+      connectionString: databaseUrl,
+      ...(options.postgresSchema === undefined ? {} : { schema: options.postgresSchema }),
+    });
     try {
       store = await SpooledStore.open(postgres, { spoolPath, onDegraded, onRecovered });
     } catch (error) {
@@ -92,6 +99,7 @@ export async function openScaleOut(options: OpenScaleOutOptions): Promise<ScaleO
   if (redisUrl !== undefined) {
     shared = await openSharedState<BreakerRecord>({
       redisUrl,
+      ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
       expectedProcesses: options.expectedProcesses,
       createLocalBudgetCounter: () => new MemoryBudgetCounter(),
       rateLimitFor: (key) => rateOf(options.limitsFor(key)),

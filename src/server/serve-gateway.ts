@@ -39,6 +39,8 @@ export interface ServeGatewayOptions {
   logger?: Logger;
   /** Gateway processes sharing `state` (workers × replicas): sizes the local share while Redis is away. Default 1. */
   expectedProcesses?: number;
+  /** Redis key prefix and Postgres schema of this cluster's shared state (defaults: `switchyard:`, search_path). */
+  sharedNamespace?: { redisKeyPrefix?: string; postgresSchema?: string };
 }
 
 export interface RunningGateway {
@@ -75,6 +77,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
     metricsRegistry: telemetry.metrics.registry,
     limitsFor: (id) => limits.get(id),
     expectedProcesses: options.expectedProcesses ?? 1,
+    ...options.sharedNamespace,
   });
   const shared = scaleOut.shared;
   let accounting: GatewayAccounting;
