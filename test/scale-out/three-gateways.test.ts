@@ -124,7 +124,11 @@ describe.skipIf(redisCheck.skip || postgresCheck.skip)('three gateways sharing R
   let upstream: FakeUpstream;
 
   beforeAll(async () => {
-    upstream = await startFakeUpstream((request) => completion((request.json as { model?: string }).model ?? 'x', 'hello'));
+    upstream = await startFakeUpstream((request) => {
+      const model = (request.json as { model?: string }).model ?? 'x';
+      if (model === 'broken') return { kind: 'json', status: 500, body: { error: { message: 'upstream down', type: 'server_error' } } };
+      return completion(model, 'hello');
+    });
   });
 
   afterAll(async () => {
@@ -153,6 +157,49 @@ describe.skipIf(redisCheck.skip || postgresCheck.skip)('three gateways sharing R
       expect(requestRows).toBe(600);
       expect(answered).toBe(ok);
       expect(upstream.requests.length - before).toBe(ok);
+    } finally {
+      await cluster.close();
+    }
+  }, 60_000);
+
+  it('holds a per-deployment 60 RPM limit across the three to within one request', async () => {
+    const cluster = await startCluster(upstream, { deployments: [deployment('fake/limited', { limits: { requestsPerMinute: 60 } })] });
+    const seen = (): number => upstream.requests.filter((request) => (request.json as { model?: string }).model === 'limited').length;
+    const before = seen();
+    try {
+      let ok = 0;
+      // Rounds of one request per gateway, so all three race for the same window.
+      for (let round = 0; round < 40; round += 1) {
+        const statuses = await Promise.all(cluster.gateways.map((gateway) => chat(gateway, 'fake/limited')));
+        ok += statuses.filter((status) => status === 200).length;
+      }
+      const reached = seen() - before;
+      expect(reached).toBeLessThanOrEqual(61);
+      expect(reached).toBeGreaterThanOrEqual(59);
+      expect(ok).toBe(reached);
+    } finally {
+      await cluster.close();
+    }
+  }, 60_000);
+
+  it('stops traffic from every gateway once failures seen by one open the breaker', async () => {
+    const cluster = await startCluster(upstream, { deployments: [deployment('fake/broken')] });
+    const seen = (): number => upstream.requests.filter((request) => (request.json as { model?: string }).model === 'broken').length;
+    try {
+      const [first, second, third] = cluster.gateways as [RunningGateway, RunningGateway, RunningGateway];
+      // Failures through the first gateway only, until it stops calling the upstream.
+      for (let i = 0; i < 20; i += 1) {
+        const beforeCall = seen();
+        await chat(first, 'fake/broken');
+        if (seen() === beforeCall) break;
+      }
+      const opened = seen();
+      expect(opened).toBeGreaterThan(0);
+      // The change reaches the others over Redis pub/sub.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const statuses = await Promise.all([second, third, second, third].map((gateway) => chat(gateway, 'fake/broken')));
+      expect(statuses.every((status) => status >= 500)).toBe(true);
+      expect(seen()).toBe(opened);
     } finally {
       await cluster.close();
     }
