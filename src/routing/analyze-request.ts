@@ -4,7 +4,7 @@ import { defaultTaskClassifier } from './default-task-classifier.js';
 import { estimateDifficulty, type DifficultySignals } from './estimate-difficulty.js';
 import { estimateOutputTokens } from './estimate-output-tokens.js';
 import { readConversation } from './read-conversation.js';
-import type { TaskClassifier } from './task-classifier.js';
+import type { TaskClassifier, TaskPrediction } from './task-classifier.js';
 
 export interface AnalyzeRequestDeps {
   /**
@@ -33,6 +33,33 @@ function countWithReferenceTokenizer(request: ChatRequest): number {
   return countChatTokens(request, REFERENCE_MODEL);
 }
 
+/*
+ * Classification is a pure function of the text, and templated traffic sends the same system
+ * prompt and question over and over. Predictions of texts up to a few kB are kept per classifier
+ * instance, oldest dropped first past the bound; longer texts are rarely repeated verbatim.
+ */
+const CLASSIFY_MEMO_MAX_CHARS = 4096;
+const CLASSIFY_MEMO_ENTRIES = 512;
+const classifyMemos = new WeakMap<TaskClassifier, Map<string, TaskPrediction>>();
+
+function classifyOnce(classifier: TaskClassifier, text: string): TaskPrediction {
+  if (text.length > CLASSIFY_MEMO_MAX_CHARS) return classifier.classify(text);
+  let memo = classifyMemos.get(classifier);
+  if (memo === undefined) {
+    memo = new Map();
+    classifyMemos.set(classifier, memo);
+  }
+  const known = memo.get(text);
+  if (known !== undefined) return known;
+  const prediction = classifier.classify(text);
+  if (memo.size >= CLASSIFY_MEMO_ENTRIES) {
+    const oldest = memo.keys().next();
+    if (oldest.done !== true) memo.delete(oldest.value);
+  }
+  memo.set(text, prediction);
+  return prediction;
+}
+
 export function analyzeRequest(request: ChatRequest, deps: AnalyzeRequestDeps = {}): RequestProfile {
   return analyzeRequestInDetail(request, deps).profile;
 }
@@ -55,7 +82,7 @@ export function analyzeRequestInDetail(request: ChatRequest, deps: AnalyzeReques
     taskConfidence = 1;
     taskSource = 'caller';
   } else {
-    const prediction = (deps.classifier ?? defaultTaskClassifier()).classify(classifiedText);
+    const prediction = classifyOnce(deps.classifier ?? defaultTaskClassifier(), classifiedText);
     task = prediction.task;
     taskConfidence = prediction.confidence;
     taskSource = 'classifier';
