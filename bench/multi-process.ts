@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Agent, request } from 'undici';
+
+/**
+ * Throughput of `switchyard serve --workers N` for N = 1 and 2 against one fast fake upstream,
+ * with shared state in Redis (REDIS_URL, default the local one), printed with their ratio.
+ * Run after `npm run build`: `node dist/bench/multi-process.js [seconds] [concurrency]`.
+ * The load driver and the upstream run in this process, so on a small machine they take cores
+ * from the workers: read the ratio against the core count.
+ */
+const SECONDS = Number(process.argv[2] ?? 5);
+const CONCURRENCY = Number(process.argv[3] ?? 64);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const CLI = resolve(import.meta.dirname, '../src/cli/main.js');
+
+const ANSWER = JSON.stringify({
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  created: 1_764_000_000,
+  model: 'bench-model',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'Pooled connections keep warm sockets to each upstream.' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 },
+});
+
+function startUpstream(): Promise<Server> {
+  const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(ANSWER);
+    });
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+function freePort(): Promise<number> {
+  const server = createNetServer();
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo;
+    server.close(() => done(port));
+  }));
+}
+
+function writeConfig(dir: string, upstreamUrl: string): string {
+  const path = join(dir, 'switchyard.yaml');
+  writeFileSync(
+    path,
+    [
+      'simulated: off',
+      'autoDetectProviders: false',
+      `state: ${REDIS_URL}`,
+      'accounting: { store: memory }',
+      'providers:',
+      `  bench: { type: openai-compatible, baseUrl: "${upstreamUrl}/v1", apiKey: bench-key }`,
+      'deployments:',
+      '  - id: bench/model',
+      '    provider: bench',
+      '    model: bench-model',
+      '    pricing: { inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: 0.1 }',
+      '    contextWindow: 32000',
+      '    maxOutputTokens: 4000',
+      '    capabilities: { tools: false, vision: false, json: true, streaming: true, embeddings: false }',
+      '    quality: { default: 0.8 }',
+      '    latency: { ttftMs: 50, outputTokensPerSecond: 100 }',
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 300; i += 1) {
+    try {
+      const response = await request(`${url}/healthz`);
+      await response.body.dump();
+      if (response.statusCode === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`gateway at ${url} did not become ready`);
+}
+
+async function drive(url: string): Promise<{ rps: number; errors: number }> {
+  const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
+  const body = JSON.stringify({ model: 'bench/model', messages: [{ role: 'user', content: 'Explain connection pooling in one line.' }] });
+  const end = Date.now() + SECONDS * 1000;
+  let done = 0;
+  let errors = 0;
+  const loop = async (): Promise<void> => {
+    while (Date.now() < end) {
+      try {
+        const response = await request(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, dispatcher: agent });
+        await response.body.dump();
+        if (response.statusCode === 200) done += 1;
+        else errors += 1;
+      } catch {
+        errors += 1;
+      }
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, loop));
+  const rps = done / ((Date.now() - started) / 1000);
+  await agent.close();
+  return { rps, errors };
+}
+
+async function measure(workers: number, configPath: string, dataDir: string): Promise<{ rps: number; errors: number }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [CLI, 'serve', '--config', configPath, '--port', String(port), '--data-dir', dataDir, '--workers', String(workers), '--no-watch'],
+    { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await waitReady(url);
+    await drive(url); // warm-up: pools, JIT, Redis scripts loaded
+    return await drive(url);
+  } finally {
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+const upstream = await startUpstream();
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-workers-'));
+try {
+  const { port } = upstream.address() as AddressInfo;
+  const configPath = writeConfig(dir, `http://127.0.0.1:${port}`);
+  const one = await measure(1, configPath, join(dir, 'one'));
+  const two = await measure(2, configPath, join(dir, 'two'));
+  process.stdout.write(
+    `workers=1: ${one.rps.toFixed(0)} req/s (${one.errors} errors)\n` +
+      `workers=2: ${two.rps.toFixed(0)} req/s (${two.errors} errors)\n` +
+      `ratio 2/1: ${(two.rps / one.rps).toFixed(2)} (concurrency ${CONCURRENCY}, ${SECONDS} s each)\n`,
+  );
+} finally {
+  upstream.close();
+  rmSync(dir, { recursive: true, force: true });
+}
