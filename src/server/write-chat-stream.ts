@@ -97,27 +97,33 @@ export async function writeChatStream(res: ServerResponse, stream: ChatStream, o
     }
   };
 
-  // One upstream read usually yields several parts in the same turn of the event loop; corking
-  // until the next tick sends them as one socket write instead of one write per SSE chunk.
-  let corked = false;
-  const uncork = (): void => {
-    corked = false;
-    res.uncork();
+  // One upstream read usually yields several parts in the same turn of the event loop; they are
+  // joined and written once on the next tick, so the socket and the chunked framing see one
+  // write per upstream read instead of one per SSE chunk.
+  let pending = '';
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0 || res.destroyed) return;
+    const text = pending;
+    pending = '';
+    res.write(text);
   };
   for await (const part of stream.parts) {
     if (res.destroyed) break;
     const text = render(part);
     if (text === undefined) continue;
-    if (!corked) {
-      corked = true;
-      res.cork();
-      process.nextTick(uncork);
+    pending += text;
+    if (!scheduled) {
+      scheduled = true;
+      process.nextTick(flush);
     }
-    if (!res.write(text)) await waitForDrain(res);
+    if (res.writableNeedDrain) await waitForDrain(res);
   }
   const settlement = await stream.settlement;
   if (!res.destroyed) {
-    let tail = '';
+    let tail = pending;
+    pending = '';
     if (options.includeUsage) tail += chunk([], { usage: toOpenAIUsageBody(settlement.usage, settlement.costUsd, settlement.costEstimated) });
     if (error !== undefined) tail += errorEvent(error);
     tail += 'data: [DONE]\n\n';
