@@ -1,68 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../errors/gateway-error.js';
+import { readRawBody } from './read-raw-body.js';
 
-/**
- * Reads and parses a JSON body, refusing it as soon as it grows past `maxBytes` (by the
- * declared length when there is one, else while reading) so an oversized body is never
- * buffered. After a refusal the rest is drained unread, so that the client gets the answer.
- */
-export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const declared = req.headers['content-length'];
-    const tooLarge = (): GatewayError =>
-      new GatewayError('body_too_large', `The request body is larger than the limit of ${maxBytes} bytes.`);
-    if (declared !== undefined && Number(declared) > maxBytes) {
-      req.resume();
-      reject(tooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    const onData = (chunk: Buffer): void => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > maxBytes) {
-        refused = true;
-        chunks.length = 0;
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      if (refused) return;
-      const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
-      if (text.trim() === '') {
-        reject(new GatewayError('invalid_json', 'The request body is empty; a JSON object is expected.'));
-        return;
-      }
-      try {
-        resolve(JSON.parse(text));
-      } catch (error) {
-        reject(new GatewayError('invalid_json', `The request body is not valid JSON: ${(error as Error).message}`));
-      }
-    };
-    const onError = (error: Error): void => {
-      cleanup();
-      reject(new GatewayError('client_closed', `Reading the request body failed: ${error.message}`));
-    };
-    const onAborted = (): void => {
-      cleanup();
-      if (!refused) reject(new GatewayError('client_closed', 'The client closed the connection while sending the body.'));
-    };
-    const cleanup = (): void => {
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    const onClose = (): void => {
-      if (!req.complete) onAborted();
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
+/** Reads a body with the size limit of `readRawBody` and parses it as JSON. */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const text = (await readRawBody(req, maxBytes)).toString('utf8');
+  if (text.trim() === '') throw new GatewayError('invalid_json', 'The request body is empty; a JSON object is expected.');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new GatewayError('invalid_json', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
 }
