@@ -7,6 +7,9 @@ import { AttemptsExhaustedError } from '../engine/attempts-exhausted-error.js';
 import type { AttemptRecord, ChatStream, Gateway, RequestContext } from '../engine/gateway.js';
 import type { AttemptRole, AttemptSummary, GatewayObserver, RequestFinishedEvent } from '../telemetry/gateway-observer.js';
 
+/** A finished-request event before its timing and attempts are added. */
+type FinishedBase = Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'>;
+
 export interface ObserveGatewayOptions {
   /** Put prompt and completion text on request events (for opt-in prompt logging). */
   capturePrompts?: boolean;
@@ -45,7 +48,7 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
   const now = options.now ?? Date.now;
   const capture = options.capturePrompts === true;
 
-  const report = (base: Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'>, attempts: AttemptSummary[], started: number): void => {
+  const report = (base: FinishedBase, attempts: AttemptSummary[], started: number): void => {
     const at = now();
     attempts.forEach((attempt, index) => {
       const won = base.outcome === 'ok' && index === attempts.length - 1;
@@ -68,7 +71,7 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
         decision = undefined;
       }
     }
-    const base: Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'> = {
+    const base: FinishedBase = {
       requestId: context.requestId,
       endpoint,
       streamed,
@@ -94,6 +97,24 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
     return performance.now();
   };
 
+  const announce = (context: RequestContext, decision: Decision): void => {
+    const principalId = context.principal?.keyId;
+    observer.decisionMade?.({ requestId: context.requestId, at: now(), decision, ...(principalId ? { principalId } : {}) });
+  };
+  /** The fields every successful endpoint reports, taken from the context and its decision. */
+  const finishedBase = (
+    context: RequestContext,
+    decision: Decision,
+    fields: Pick<FinishedBase, 'endpoint' | 'streamed' | 'deploymentId' | 'outcome' | 'usage' | 'costUsd'>,
+    ttftMs?: number,
+  ): FinishedBase => {
+    const base: FinishedBase = { requestId: context.requestId, decisionId: decision.id, policy: decision.policy, task: decision.profile.task, status: 200, ...fields };
+    if (ttftMs !== undefined) base.ttftMs = ttftMs;
+    const principalId = context.principal?.keyId;
+    if (principalId !== undefined) base.principalId = principalId;
+    return base;
+  };
+
   return {
     get summary() {
       return gateway.summary;
@@ -107,25 +128,16 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
         failed(error, context, 'chat', false, started, request);
         throw error;
       }
-      const principalId = context.principal?.keyId;
-      observer.decisionMade?.({ requestId: context.requestId, at: now(), decision: result.decision, ...(principalId ? { principalId } : {}) });
+      announce(context, result.decision);
       const attempts = summarizeAttempts(result.attempts);
-      const base: Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'> = {
-        requestId: context.requestId,
-        decisionId: result.decision.id,
+      const base = finishedBase(context, result.decision, {
         endpoint: 'chat',
-        policy: result.decision.policy,
-        task: result.decision.profile.task,
         streamed: false,
         deploymentId: result.deploymentId,
         outcome: 'ok',
-        status: 200,
         usage: result.usage,
         costUsd: result.costUsd,
-      };
-      const ttft = result.attempts.at(-1)?.ttftMs;
-      if (ttft !== undefined) base.ttftMs = ttft;
-      if (principalId !== undefined) base.principalId = principalId;
+      }, result.attempts.at(-1)?.ttftMs);
       if (capture) {
         base.prompt = promptText(request);
         base.completion = result.response.choices.map((choice) => choice.message.content ?? '').join('\n');
@@ -142,28 +154,19 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
         failed(error, context, 'chat', true, started, request);
         throw error;
       }
-      const principalId = context.principal?.keyId;
-      observer.decisionMade?.({ requestId: context.requestId, at: now(), decision: stream.decision, ...(principalId ? { principalId } : {}) });
+      announce(context, stream.decision);
       const completion: string[] = [];
       const parts = capture ? collectText(stream.parts, completion) : stream.parts;
       const settlement = stream.settlement.then((settled) => {
-        const base: Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'> = {
-          requestId: context.requestId,
-          decisionId: stream.decision.id,
+        const base = finishedBase(context, stream.decision, {
           endpoint: 'chat',
-          policy: stream.decision.policy,
-          task: stream.decision.profile.task,
           streamed: true,
           deploymentId: settled.deploymentId,
           outcome: settled.outcome,
-          status: 200,
           usage: settled.usage,
           costUsd: settled.costUsd,
-        };
+        }, settled.attempts.at(-1)?.ttftMs);
         if (settled.error !== undefined) base.errorCode = settled.error.code;
-        const ttft = settled.attempts.at(-1)?.ttftMs;
-        if (ttft !== undefined) base.ttftMs = ttft;
-        if (principalId !== undefined) base.principalId = principalId;
         if (capture) {
           base.prompt = promptText(request);
           base.completion = completion.join('');
@@ -186,22 +189,15 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
         failed(error, context, 'embeddings', false, started);
         throw error;
       }
-      const principalId = context.principal?.keyId;
-      observer.decisionMade?.({ requestId: context.requestId, at: now(), decision: result.decision, ...(principalId ? { principalId } : {}) });
-      const base: Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'> = {
-        requestId: context.requestId,
-        decisionId: result.decision.id,
+      announce(context, result.decision);
+      const base = finishedBase(context, result.decision, {
         endpoint: 'embeddings',
-        policy: result.decision.policy,
-        task: result.decision.profile.task,
         streamed: false,
         deploymentId: result.deploymentId,
         outcome: 'ok',
-        status: 200,
         usage: { inputTokens: result.response.usage.inputTokens, outputTokens: 0 },
         costUsd: result.costUsd,
-      };
-      if (principalId !== undefined) base.principalId = principalId;
+      });
       report(base, summarizeAttempts(result.attempts), started);
       return result;
     },
