@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors/gateway-error.js';
+import type { AdminKeyView } from '../spec/admin-key-view.js';
 import type { LedgerStore, SpendGroupBy } from '../state/ledger-store.js';
 import {
   createKeyBodySchema, getBudgetsQuerySchema, listKeysQuerySchema, parseAdminInput, setBudgetBodySchema, spendQuerySchema,
@@ -7,21 +8,8 @@ import type { BudgetService, BudgetStatus, SetBudgetInput } from './budget-servi
 import { systemClock, type Clock } from './clock.js';
 import type { CreateKeyInput, KeyInfo, KeyService } from './key-service.js';
 
-/** A key on the admin wire (snake_case, ISO times); never the hash, the plaintext only on creation. */
-export interface KeyView {
-  id: string;
-  prefix: string;
-  name: string | null;
-  owner: string;
-  team: string | null;
-  allowed_models: string[] | null;
-  rate_limits: { rpm?: number; tpm?: number } | null;
-  metadata: Record<string, string> | null;
-  status: KeyInfo['status'];
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
+/** A key on the admin wire; the shape is shared with the CLI through the spec. */
+export type KeyView = AdminKeyView;
 
 export interface BudgetView {
   id: string;

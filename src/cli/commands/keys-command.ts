@@ -1,19 +1,7 @@
 import type { Command } from 'commander';
 import { callAdmin, DEFAULT_GATEWAY_URL, type AdminConnectionOptions } from '../admin-client.js';
 import { formatTable } from '../format-table.js';
-
-interface KeyView {
-  id: string;
-  prefix: string;
-  name: string | null;
-  owner: string;
-  team: string | null;
-  allowed_models: string[] | null;
-  rate_limits: { rpm?: number; tpm?: number } | null;
-  status: string;
-  created_at: string;
-  expires_at: string | null;
-}
+import type { AdminKeyView as KeyView } from '../../spec/admin-key-view.js';
 
 interface CreateOptions extends AdminConnectionOptions {
   owner: string;
