@@ -23,6 +23,7 @@ import { SwitchyardGateway } from './switchyard-gateway.js';
 import { withResponseCache, type WithResponseCacheOptions } from './cache/with-response-cache.js';
 import type { GatewayLearning } from './learning/gateway-learning.js';
 import { resolveTarget } from './resolve-target.js';
+import { timeOrderedUuid } from './time-ordered-uuid.js';
 
 export interface BuildGatewayOptions {
   env?: Readonly<Record<string, string | undefined>>;
@@ -191,7 +192,8 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
     stats: resilience.stats,
     resilience,
     summary,
-    routingDeps: options.routingDeps ?? {},
+    // Decision ids key the decision log's B-tree: time-ordered ones append instead of scattering.
+    routingDeps: { newId: timeOrderedUuid, ...options.routingDeps },
     requestTimeoutMs: config.server.requestTimeoutMs,
     maxAttempts: options.maxAttempts ?? 4,
   };
@@ -212,7 +214,11 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
   }
   const gateway = new SwitchyardGateway(gatewayOptions);
   const cacheOptions: WithResponseCacheOptions = { ...options.cache };
-  if (options.accounting !== undefined) cacheOptions.ledger = options.accounting.accounting.ledger;
+  if (options.accounting !== undefined) {
+    const accounting = options.accounting;
+    cacheOptions.ledger = accounting.accounting.ledger;
+    cacheOptions.admitHit = (context) => accounting.admitCacheHit(context);
+  }
   if (options.now !== undefined) cacheOptions.now = options.now;
   return withResponseCache(gateway, config, cacheOptions);
 }

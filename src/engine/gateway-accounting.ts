@@ -120,6 +120,23 @@ export class GatewayAccounting implements GatewayAccess {
     return charge;
   }
 
+  /**
+   * Admits a request answered from the response cache: it counts against the key's requests per
+   * minute (it is a request the caller made, and RPM limits exist to bound how often a key may
+   * call), but not against tokens per minute or spend, since no upstream token was used.
+   * Throws `rate_limited` (429) when the key is at its RPM limit.
+   */
+  admitCacheHit(context: RequestContext): void {
+    this.requireCaller(context);
+    const principal = context.principal;
+    const rpm = principal?.rateLimits?.rpm;
+    if (principal === undefined || rpm === undefined) return;
+    if (this.limiter.usage(principal.keyId).requests + 1 > rpm) {
+      throw new GatewayError('rate_limited', `Rate limit of this API key reached: ${rpm} requests per minute.`, { retryAfterMs: 5_000 });
+    }
+    this.limiter.record(principal.keyId, { requests: 1 });
+  }
+
   /** The caller's tightest budget; undefined when no budget applies. */
   async budgetPressure(principal: { keyId?: string; team?: string } | undefined): Promise<BudgetPressure | undefined> {
     const tightest = await this.accounting.budgets.tightestBudget(principal ?? {});

@@ -24,6 +24,11 @@ export interface CachingGatewayOptions {
   /** Where hits are recorded (cost 0, `cacheHit: true`); absent without cost control. */
   ledger?: { record(...entries: LedgerEntry[]): void };
   observer?: Pick<GatewayObserver, 'cacheHit'>;
+  /**
+   * Admits a hit under the caller's request-rate limit (RPM, not TPM or spend); throws
+   * `rate_limited` when the caller is over it. Absent without cost control.
+   */
+  admitHit?: (context: RequestContext) => void;
   /** Embeddings go through here instead of straight to the inner gateway (micro-batching). */
   embed?: (request: EmbeddingRequest, context: RequestContext) => Promise<EmbedResult>;
   /** Near-duplicate questions, for policies that opt in. */
@@ -242,6 +247,7 @@ export class CachingGateway implements Gateway {
   }
 
   private hitResult(hit: Hit, context: RequestContext, streamed: boolean): ChatResult {
+    this.options.admitHit?.(context);
     this.recordHit(hit, context, streamed);
     const { answer } = hit;
     return { response: answer.response, decision: answer.decision, attempts: [], deploymentId: answer.deploymentId, usage: answer.response.usage, costUsd: 0, cache: this.outcome(hit) };

@@ -7,7 +7,7 @@ import { SqliteResponseCacheStore } from '../../state/cache/sqlite-response-cach
 import { connectRedis, createRedisClient } from '../../state/redis/create-redis-client.js';
 import type { LedgerEntry } from '../../state/ledger-entry.js';
 import type { GatewayObserver } from '../../telemetry/gateway-observer.js';
-import type { Gateway } from '../gateway.js';
+import type { Gateway, RequestContext } from '../gateway.js';
 import { CachingGateway } from './caching-gateway.js';
 import { EmbeddingBatcher } from './embedding-batcher.js';
 import { ResponseCacheRules } from './response-cache-rules.js';
@@ -18,6 +18,8 @@ export interface WithResponseCacheOptions {
   store?: ResponseCacheStore;
   ledger?: { record(...entries: LedgerEntry[]): void };
   observer?: Pick<GatewayObserver, 'cacheHit'>;
+  /** Counts a hit against the caller's requests per minute (see `CachingGatewayOptions.admitHit`). */
+  admitHit?: (context: RequestContext) => void;
   embed?: ConstructorParameters<typeof CachingGateway>[1]['embed'];
   now?: () => number;
   onStoreError?: (error: unknown) => void;
@@ -52,6 +54,7 @@ export function withResponseCache(gateway: Gateway, config: GatewayConfig, optio
   const cachingOptions: ConstructorParameters<typeof CachingGateway>[1] = { store, rules, scope: config.cache.scope, coalesce: config.cache.coalesce };
   if (options.ledger !== undefined) cachingOptions.ledger = options.ledger;
   if (options.observer !== undefined) cachingOptions.observer = options.observer;
+  if (options.admitHit !== undefined) cachingOptions.admitHit = options.admitHit;
   if (options.embed !== undefined) cachingOptions.embed = options.embed;
   else if (config.cache.embeddingBatch.windowMs > 0) {
     const batcher = new EmbeddingBatcher({
