@@ -7,6 +7,7 @@ import { BreakerRegistry, type BreakerRegistryOptions } from './breaker-registry
 import { realClock, type Clock } from './clock.js';
 import { ConcurrencyLimiter, type ConcurrencyGate } from './concurrency-limiter.js';
 import { planFallback, type FallbackAction } from './fallback-action.js';
+import { LeasedConcurrencyGate, type ConcurrencyLeases } from './leased-concurrency-gate.js';
 import { LiveStatsTracker } from './live-stats-tracker.js';
 import { SlidingWindowRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { SlidingWindowRetryBudget, type RetryBudget, type SlidingWindowRetryBudgetOptions } from './retry-budget.js';
@@ -28,6 +29,8 @@ export interface ResilienceOptions {
   budget?: RetryBudget;
   rates?: RateLimiter;
   concurrency?: ConcurrencyGate;
+  /** Cluster-wide slots taken on top of the local concurrency gate (scale-out). */
+  concurrencyLeases?: ConcurrencyLeases;
 }
 
 export interface AdmitOptions {
@@ -100,7 +103,7 @@ export class Resilience {
     const limits = (id: string) => options.profiles.get(id)?.limits;
     this.rates = options.rates ?? new SlidingWindowRateLimiter({ clock, limitFor: limits });
     const maxQueue = options.maxQueue ?? 16;
-    this.concurrency =
+    const local =
       options.concurrency ??
       new ConcurrencyLimiter({
         clock,
@@ -109,6 +112,7 @@ export class Resilience {
           return max === undefined ? undefined : { maxConcurrent: max, maxQueue };
         },
       });
+    this.concurrency = options.concurrencyLeases === undefined ? local : new LeasedConcurrencyGate(local, options.concurrencyLeases);
     this.stats = new LiveStatsTracker({
       clock,
       breakerState: (id) => this.breakers.state(id),
@@ -134,9 +138,13 @@ export class Resilience {
     return this.stats.snapshot(deploymentId);
   }
 
-  /** How long to wait before hedging: the deployment's p95 TTFT once measured, else `fallbackMs`. */
-  hedgeDelayMs(deploymentId: string, fallbackMs: number): number {
-    return this.stats.p95TtftMs(deploymentId) ?? fallbackMs;
+  /**
+   * How long to wait before hedging: the deployment's p95 TTFT once measured, else `fallbackMs`,
+   * else twice the profile's declared TTFT (declared figures are typical, not tail), else 1 s.
+   */
+  hedgeDelayMs(deploymentId: string, fallbackMs?: number): number {
+    const declared = this.options.profiles.get(deploymentId)?.latency.ttftMs;
+    return this.stats.p95TtftMs(deploymentId) ?? fallbackMs ?? (declared === undefined ? 1_000 : Math.max(50, 2 * declared));
   }
 
   /** Asks to call a deployment; may wait in its concurrency queue. Never throws for a refusal. */
@@ -153,9 +161,12 @@ export class Resilience {
       };
     }
     const tokens = options.estimatedTokens ?? 0;
-    if (this.rates.wouldExceed(deploymentId, { requests: 1, tokens })) {
-      return { admitted: false, error: new GatewayError('rate_limited', `Deployment ${deploymentId} is at its configured RPM/TPM limit.`, { deploymentId }) };
-    }
+    const overRate = (): Admission => ({
+      admitted: false,
+      error: new GatewayError('rate_limited', `Deployment ${deploymentId} is at its configured RPM/TPM limit.`, { deploymentId }),
+    });
+    // A shared limiter answers `wouldExceed` from totals last seen; its atomic `acquire` decides below.
+    if (this.rates.acquire === undefined && this.rates.wouldExceed(deploymentId, { requests: 1, tokens })) return overRate();
     let release;
     try {
       const estimatedServiceMs = this.stats.snapshot(deploymentId).ewmaLatencyMs;
@@ -174,7 +185,12 @@ export class Resilience {
       release();
       return { admitted: false, error: new GatewayError('circuit_open', `Deployment ${deploymentId} is cooling down behind an open circuit breaker.`, { deploymentId }) };
     }
-    this.rates.record(deploymentId, { requests: 1, tokens });
+    if (this.rates.acquire === undefined) this.rates.record(deploymentId, { requests: 1, tokens });
+    else if (!(await this.rates.acquire(deploymentId, { requests: 1, tokens }))) {
+      this.breakers.release(ticket);
+      release();
+      return overRate();
+    }
     this.stats.begin(deploymentId);
     return { admitted: true, permit: new AttemptPermit({ deploymentId, ticket, release, breakers: this.breakers, stats: this.stats, rates: this.rates, estimatedTokens: tokens }) };
   }

@@ -4,8 +4,21 @@ import type { OutcomeClass } from '../spec/outcome-class.js';
 import { abortReason } from './abort-reason.js';
 import type { AttemptPermit } from './attempt-permit.js';
 import type { FallbackAction } from './fallback-action.js';
-import type { Resilience, RetryOverrides } from './resilience.js';
+import type { Admission, Resilience, RetryOverrides } from './resilience.js';
+import { LegsFailedError, runAttemptLegs, type AttemptLeg, type LegWin } from './run-attempt-legs.js';
 import { sleep } from './sleep.js';
+
+/** Why an attempt ran beside another: a hedge after the delay, or one leg of `mode: race`. */
+export type SpreadRole = 'hedge' | 'race';
+
+/**
+ * How the request's first upstream call is spread. `hedge`: if it has not answered (a stream:
+ * reached its first token) after `delayMs` (else the deployment's measured p95 time to first
+ * token), the next candidate is started too; hedges are paid from the retry budget. `race`: the
+ * first `n` candidates are called at once. Either way the first to answer wins and the others are
+ * aborted at once.
+ */
+export type AttemptSpread = { kind: 'hedge'; delayMs?: number } | { kind: 'race'; n: number };
 
 /** One step of the loop: an upstream attempt, or a candidate skipped without calling it. */
 export interface AttemptStep {
@@ -19,6 +32,8 @@ export interface AttemptStep {
   next?: FallbackAction['kind'];
   /** Wait before the next attempt, ms. */
   delayMs?: number;
+  /** Set on the legs of a spread call (the first leg of a hedge has none: it is the first pick). */
+  role?: SpreadRole;
 }
 
 export interface ResilientAttemptsOptions<T> {
@@ -50,6 +65,10 @@ export interface ResilientAttemptsOptions<T> {
   retries?: RetryOverrides;
   /** The policy's deployment for filtered prompts. */
   contentFilterFallback?: string;
+  /** Hedge or race the first upstream call. */
+  spread?: AttemptSpread;
+  /** Closes a value that arrived after its leg lost a spread call (an opened stream). */
+  discard?(value: T): void;
 }
 
 export interface ResilientSuccess<T> {
@@ -112,6 +131,34 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     return id;
   };
 
+  // The legs beside the first call: untried candidates after it, admitted as they start.
+  const spreadLegs = (primaryId: string): { others: AttemptLeg[]; role: SpreadRole; admit(id: string, legSignal: AbortSignal): Promise<Admission> } | undefined => {
+    const spread = options.spread;
+    if (spread === undefined) return undefined;
+    const next = candidates.filter((id) => id !== primaryId && !tried.has(id));
+    const room = Math.max(0, maxAttempts - 1);
+    const others: AttemptLeg[] =
+      spread.kind === 'race'
+        ? next.slice(0, Math.min(spread.n - 1, room)).map((id) => ({ deploymentId: id, delayMs: 0 }))
+        : next.slice(0, Math.min(1, room)).map((id) => ({ deploymentId: id, delayMs: spread.delayMs ?? resilience.hedgeDelayMs(primaryId) }));
+    if (others.length === 0) return undefined;
+    const admitOptions = {
+      ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
+      ...(options.estimatedTokens === undefined ? {} : { estimatedTokens: options.estimatedTokens }),
+    };
+    return {
+      others,
+      role: spread.kind,
+      admit: async (id, legSignal) => {
+        // A hedge adds upstream traffic like a retry does, so it is paid from the same budget.
+        if (spread.kind === 'hedge' && !resilience.budget.tryAcquireRetry()) {
+          return { admitted: false, error: new GatewayError('rate_limited', 'The retry budget is spent: no hedge.', { deploymentId: id }) };
+        }
+        return resilience.admit(id, { ...admitOptions, signal: legSignal });
+      },
+    };
+  };
+
   resilience.requestStarted();
   let current = firstUntried();
   while (current !== undefined) {
@@ -134,6 +181,7 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
       current = firstUntried() ?? (await nextAfterCooling());
       continue;
     }
+    const spreading = calls === 0 ? spreadLegs(deploymentId) : undefined;
     calls += 1;
     const onCandidate = (attemptsOn.get(deploymentId) ?? 0) + 1;
     attemptsOn.set(deploymentId, onCandidate);
@@ -141,18 +189,30 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     const controller = new AbortController();
     const attemptSignal = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
     try {
-      const value = await options.call(deploymentId, attemptSignal);
-      const latencyMs = clock.now() - started;
+      const won: LegWin<T> =
+        spreading === undefined
+          ? { value: await options.call(deploymentId, attemptSignal), deploymentId, permit: admission.permit, latencyMs: 0 }
+          : await runAttemptLegs({ ...spreading, primary: { deploymentId, permit: admission.permit }, clock, call: options.call, record, ...(signal === undefined ? {} : { signal }), ...(options.discard === undefined ? {} : { discard: options.discard }) });
+      const latencyMs = spreading === undefined ? clock.now() - started : won.latencyMs;
+      const winner: AttemptStep = { deploymentId: won.deploymentId, called: true, outcome: 'ok', latencyMs, ...(won.role === undefined ? {} : { role: won.role }) };
       if (options.keepPermit === true) {
-        record({ deploymentId, called: true, outcome: 'ok', latencyMs });
-        return { value, deploymentId, steps, permit: admission.permit };
+        record(winner);
+        return { value: won.value, deploymentId: won.deploymentId, steps, permit: won.permit };
       }
-      const tokens = options.tokensOf?.(value);
-      admission.permit.succeeded({ latencyMs, ttftMs: latencyMs, ...(tokens === undefined ? {} : { tokens }) });
-      record({ deploymentId, called: true, outcome: 'ok', latencyMs });
-      return { value, deploymentId, steps };
-    } catch (thrown) {
-      const latencyMs = clock.now() - started;
+      const tokens = options.tokensOf?.(won.value);
+      won.permit.succeeded({ latencyMs, ttftMs: latencyMs, ...(tokens === undefined ? {} : { tokens }) });
+      record(winner);
+      return { value: won.value, deploymentId: won.deploymentId, steps };
+    } catch (caught) {
+      let thrown = caught;
+      let latencyMs = clock.now() - started;
+      if (caught instanceof LegsFailedError) {
+        // Further legs that were called count as upstream calls and are not tried again.
+        thrown = caught.error;
+        latencyMs = caught.latencyMs;
+        calls += caught.called.length;
+        for (const id of caught.called) tried.add(id);
+      }
       const clientGone = signal?.aborted === true;
       const error = clientGone ? abortReason(signal) : toGatewayError(thrown);
       admission.permit.failed(error, { latencyMs });
@@ -160,8 +220,9 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
       const coolingUntil = resilience.breakers.coolingUntil(deploymentId);
       if (coolingUntil !== undefined) cooling.set(deploymentId, coolingUntil);
       lastError = error;
+      const role = spreading?.role === 'race' ? { role: spreading.role } : {};
       if (clientGone) {
-        record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs });
+        record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, ...role });
         fail(error);
       }
       const plan = resilience.afterFailure({
@@ -178,7 +239,7 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
         ...(options.retries === undefined ? {} : { retries: options.retries }),
         ...(options.contentFilterFallback === undefined ? {} : { contentFilterFallback: options.contentFilterFallback }),
       });
-      record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, next: plan.action.kind, delayMs: plan.delayMs });
+      record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, next: plan.action.kind, delayMs: plan.delayMs, ...role });
       switch (plan.action.kind) {
         case 'return_error': {
           const retry = plan.action.reason === 'no candidate left' ? await nextAfterCooling() : undefined;
