@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { OutcomeClass } from '../spec/outcome-class.js';
 import type { Usage } from '../spec/usage.js';
 import type { Accounting } from '../accounting/accounting.js';
@@ -6,6 +5,7 @@ import type { Reservation } from '../accounting/reservation.js';
 import type { LedgerEntry } from '../state/ledger-entry.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { AttemptRecord } from './gateway.js';
+import { timeOrderedUuid } from './time-ordered-uuid.js';
 
 /** How a request ended, for its ledger row. */
 export interface RequestOutcome {
@@ -155,7 +155,7 @@ export class RequestCharge {
     const { accounting, principal, requestId, streamed } = this.options;
     const endedAt = this.options.now();
     // Request ids may come from the client and repeat; a row id must not, or the ledger would drop the row.
-    const rowId = randomUUID();
+    const rowId = timeOrderedUuid();
     const startedAt = this.firstReservedAt ?? this.startedAt;
     const base = {
       requestId,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -11,6 +10,7 @@ import { handleHealth, handleReady } from './handle-health.js';
 import { handleModel, handleModels } from './handle-models.js';
 import { handleRoute } from './handle-route.js';
 import { sendError } from './send-response.js';
+import { timeOrderedUuid } from '../engine/time-ordered-uuid.js';
 
 export interface ServerOptions {
   /** Largest accepted request body in bytes (default 4 MiB). */
@@ -112,7 +112,7 @@ export function createServer(initialGateway: Gateway, options: ServerOptions = {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const incomingId = req.headers['x-request-id'];
-    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : timeOrderedUuid();
     const exchange: Exchange = {
       req,
       res,
