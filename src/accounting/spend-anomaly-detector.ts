@@ -59,6 +59,12 @@ export class SpendAnomalyDetector {
   private readonly logger: AccountingLogger;
   private readonly series = new Map<string, Series>();
   private readonly startedAt: number;
+  /**
+   * Alert keys of the current clock hour already marked in the store. Once a scope is over the
+   * threshold every settlement re-checks it; without this each one would be a store write.
+   */
+  private readonly marked = new Set<string>();
+  private markedHour = Number.NaN;
 
   constructor(options: SpendAnomalyDetectorOptions) {
     this.rule = {
@@ -118,7 +124,14 @@ export class SpendAnomalyDetector {
     if (!measured) return;
     const { lastHourUsd, baselineHourlyUsd } = measured;
     if (lastHourUsd < this.rule.minSpendUsd || lastHourUsd <= this.rule.factor * baselineHourlyUsd) return;
-    const key = `anomaly:${scope}:${scopeId}:${Math.floor(now / HOUR_MS) * HOUR_MS}`;
+    const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
+    if (hour !== this.markedHour) {
+      this.marked.clear();
+      this.markedHour = hour;
+    }
+    const key = `anomaly:${scope}:${scopeId}:${hour}`;
+    if (this.marked.has(key)) return;
+    this.marked.add(key);
     if (!(await this.alertState.markAlertFired(key, now))) return;
     const alert: SpendAnomalyAlert = {
       kind: 'spend_anomaly', scope, scopeId, lastHourUsd, baselineHourlyUsd,
