@@ -20,6 +20,12 @@ export interface RateLimiter {
   tryRecord(key: string, usage: RateUsage): boolean;
   /** What the window currently holds for `key`. */
   usage(key: string): { requests: number; tokens: number };
+  /**
+   * Checks and records in one atomic step against state shared with other processes (Redis);
+   * false (nothing recorded) when it would exceed. Where present, admission uses it instead of
+   * `wouldExceed` + `record`, whose shared answers are only the totals last seen.
+   */
+  acquire?(key: string, usage: RateUsage): Promise<boolean>;
 }
 
 export interface SlidingWindowRateLimiterOptions {
