@@ -22,7 +22,9 @@ import type { BudgetPressure, GatewayAccess, GatewayAccounting } from './gateway
 import { ChargedGatewayCalls } from './charged-gateway-calls.js';
 import { restrictToAllowed } from './restrict-to-allowed.js';
 import { noCandidateError } from './no-candidate-error.js';
+import { attemptOrder, hasDeferredCandidates } from './attempt-order.js';
 import type { Resilience } from '../resilience/resilience.js';
+import { requestDeadlineAt } from '../resilience/deadline-plan.js';
 import type { GatewayLearning } from './learning/gateway-learning.js';
 
 export interface SwitchyardGatewayOptions {
@@ -200,21 +202,26 @@ export class SwitchyardGateway implements Gateway {
   prepare(request: ChatRequest, context: RequestContext, pressure?: BudgetPressure): Prepared {
     const merged = this.withWishes(request, context.wishes);
     const decision = this.route(merged, context.principal === undefined ? { policy: context.policy } : { policy: context.policy, principal: context.principal }, pressure);
-    if (decision.candidates.length === 0) throw noCandidateError(decision);
+    if (decision.candidates.length === 0 && !hasDeferredCandidates(decision)) throw noCandidateError(decision);
     return { request: merged, decision, loop: this.loopOptions(decision, context, merged.routing) };
   }
 
   loopOptions(decision: Decision, context: RequestContext, wishes: RoutingWishes | undefined): AttemptLoopOptions {
     const policy = this.tables.policies.get(decision.policy);
-    const order = decision.candidates.map((candidate) => candidate.deploymentId);
-    for (const id of policy?.fallback ?? []) if (!order.includes(id) && this.tables.deployments.has(id)) order.push(id);
+    const order = attemptOrder(decision, policy?.fallback ?? [], (id) => this.tables.deployments.has(id));
     const maxAttempts = policy?.maxAttempts ?? this.options.maxAttempts;
-    const timeoutMs = Math.min(wishes?.timeoutMs ?? Infinity, this.options.requestTimeoutMs);
+    // `max_latency_ms` is a deadline too: past it the caller has no use for the answer.
+    const deadlineAt = requestDeadlineAt({
+      startedAt: this.now(),
+      serverTimeoutMs: this.options.requestTimeoutMs,
+      ...(wishes?.timeoutMs === undefined ? {} : { timeoutMs: wishes.timeoutMs }),
+      ...(wishes?.maxLatencyMs === undefined ? {} : { maxLatencyMs: wishes.maxLatencyMs }),
+    });
     const loop: AttemptLoopOptions = {
       candidates: order.slice(0, maxAttempts),
       modelFor: (id) => this.deployment(id).model,
       deadlinesFor: (id) => this.tables.deployments.get(id)?.deadlines,
-      deadlineAt: this.now() + timeoutMs,
+      deadlineAt: deadlineAt ?? this.now() + this.options.requestTimeoutMs,
       now: this.now,
       stats: this.options.stats,
       headers: { 'x-request-id': context.requestId },

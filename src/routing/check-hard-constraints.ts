@@ -15,8 +15,8 @@ export interface ConstraintContext {
 
 /**
  * The first hard constraint a candidate breaks, or `undefined` when it may serve the request.
- * Checked in order of how certain the verdict is: static facts (permission, capability,
- * context window) before live state and estimates.
+ * Checked in order of how lasting the verdict is: static facts (permission, capability,
+ * context window), then estimates against the caller's limits, then live state.
  */
 export function checkHardConstraints(profile: ModelProfile, ctx: ConstraintContext): ExcludedCandidate | undefined {
   const id = profile.id;
@@ -46,8 +46,6 @@ export function checkHardConstraints(profile: ModelProfile, ctx: ConstraintConte
       `${inputTokens} input + ${reservedOutput} output tokens > context window ${profile.contextWindow}`,
     );
   }
-  if (ctx.stats?.breaker === 'open') return exclude('breaker_open', 'circuit breaker open after recent failures');
-  if (ctx.stats?.saturated) return exclude('rate_limited', 'at its rate or concurrency limit');
 
   const maxCost = minDefined(ctx.wishes?.maxCostUsd, ctx.policy?.maxCostUsd);
   if (maxCost !== undefined && ctx.estimatedCostUsd > maxCost) {
@@ -60,6 +58,10 @@ export function checkHardConstraints(profile: ModelProfile, ctx: ConstraintConte
   if (ctx.budgetRemainingUsd !== undefined && ctx.estimatedCostUsd > ctx.budgetRemainingUsd) {
     return exclude('budget', `estimated $${formatUsd(ctx.estimatedCostUsd)} > remaining budget $${formatUsd(ctx.budgetRemainingUsd)}`);
   }
+  // Live state last: a deployment left out only for it meets every other constraint, so the
+  // engine may still try it after the others once the breaker or the limit lets it.
+  if (ctx.stats?.breaker === 'open') return exclude('breaker_open', 'circuit breaker open after recent failures');
+  if (ctx.stats?.saturated) return exclude('rate_limited', 'at its rate or concurrency limit');
   return undefined;
 }
 
