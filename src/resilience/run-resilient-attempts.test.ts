@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ModelProfile } from '../spec/model-profile.js';
+import { ManualClock } from './manual-clock.js';
 import { Resilience } from './resilience.js';
 import { AttemptsFailedError, runResilientAttempts, type ResilientAttemptsOptions } from './run-resilient-attempts.js';
 
@@ -134,16 +135,53 @@ describe('runResilientAttempts', () => {
 });
 
 describe('runResilientAttempts with every candidate cooling down', () => {
-  it('waits once for the first 429 cool-down to end instead of failing', async () => {
-    const shared = resilience({ retry: { maxRetriesPerCandidate: 0 } });
-    const { calls, call } = scripted({ a: [new GatewayError('rate_limited', '429', { retryAfterMs: 20 })], b: [new GatewayError('rate_limited', '429', { retryAfterMs: 40 })] });
-    const result = await runResilientAttempts({ resilience: shared, candidates: ['a', 'b'], call, maxAttempts: 4 });
+  /** Moves the manual clock in small steps until the loop settles, so its sleeps end in order. */
+  async function drive<T>(clock: ManualClock, running: Promise<T>): Promise<{ value?: T; error?: unknown; elapsedMs: number }> {
+    const started = clock.now();
+    let settled: { value?: T; error?: unknown } | undefined;
+    running.then(
+      (value) => (settled = { value }),
+      (error: unknown) => (settled = { error }),
+    );
+    for (let step = 0; settled === undefined && step < 10_000; step += 1) await clock.advanceAsync(1, 1);
+    expect(settled).toBeDefined();
+    return { ...settled, elapsedMs: clock.now() - started };
+  }
+  const rateLimited = (retryAfterMs: number) => new GatewayError('rate_limited', '429', { retryAfterMs });
+
+  it('waits for the first 429 cool-down to end instead of failing', async () => {
+    const clock = new ManualClock(1_000);
+    const shared = resilience({ clock, retry: { maxRetriesPerCandidate: 0 } });
+    const { calls, call } = scripted({ a: [rateLimited(20)], b: [rateLimited(40)] });
+    const outcome = await drive(clock, runResilientAttempts({ resilience: shared, candidates: ['a', 'b'], call, maxAttempts: 4 }));
     // a: 429 and no retries allowed; b: 429; nothing left, so wait for a (free first) and call it again.
     expect(calls).toEqual(['a', 'b', 'a']);
-    expect(result.deploymentId).toBe('a');
-    const once = scripted({ a: [new GatewayError('rate_limited', '429', { retryAfterMs: 20 }), new GatewayError('rate_limited', '429', { retryAfterMs: 20 })] });
-    const error = await failure({ resilience: shared, candidates: ['a'], call: once.call, maxAttempts: 4 });
-    expect(once.calls).toEqual(['a', 'a']);
-    expect(error.error.code).toBe('rate_limited');
+    expect(outcome.value?.deploymentId).toBe('a');
+    // Not before a's retry-after, and without waiting for b's longer one.
+    expect(outcome.elapsedMs).toBeGreaterThanOrEqual(20);
+    expect(outcome.elapsedMs).toBeLessThan(40);
+  });
+
+  it('waits again when the cool-down is renewed, but never past max attempts', async () => {
+    const clock = new ManualClock(1_000);
+    const shared = resilience({ clock, retry: { maxRetriesPerCandidate: 0 } });
+    const renewed = scripted({ a: [rateLimited(20), rateLimited(20)] });
+    const recovered = await drive(clock, runResilientAttempts({ resilience: shared, candidates: ['a'], call: renewed.call, maxAttempts: 4 }));
+    expect(renewed.calls).toEqual(['a', 'a', 'a']);
+    expect(recovered.value?.value).toBe('answer from a');
+    const storm = scripted({ a: Array.from({ length: 10 }, () => rateLimited(20)) });
+    const outcome = await drive(clock, runResilientAttempts({ resilience: shared, candidates: ['a'], call: storm.call, maxAttempts: 3 }));
+    expect(storm.calls).toEqual(['a', 'a', 'a']);
+    expect((outcome.error as AttemptsFailedError).error.code).toBe('rate_limited');
+  });
+
+  it('does not wait for a cool-down longer than the retry-after cap', async () => {
+    const clock = new ManualClock(1_000);
+    const shared = resilience({ clock, retry: { maxRetriesPerCandidate: 0 }, backoff: { baseMs: 1, maxMs: 1, random: () => 0, maxRetryAfterMs: 100 } });
+    const { calls, call } = scripted({ a: [rateLimited(500)] });
+    const outcome = await drive(clock, runResilientAttempts({ resilience: shared, candidates: ['a'], call, maxAttempts: 4 }));
+    expect(calls).toEqual(['a']);
+    expect((outcome.error as AttemptsFailedError).error.code).toBe('rate_limited');
+    expect(outcome.elapsedMs).toBeLessThan(100);
   });
 });

@@ -90,6 +90,9 @@ export class AttemptsFailedError extends Error {
   }
 }
 
+/** Most waits for a 429 cool-down in one request once every candidate is spent or cooling. */
+const MAX_COOLING_WAITS = 4;
+
 /**
  * The attempt loop's resilience: admission per candidate, retries with backoff and retry-after,
  * fallback by outcome class (a larger window for overflows), the retry budget and the total
@@ -116,15 +119,19 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
 
   // Candidates skipped only because they are cooling down after 429s, with when they are free.
   const cooling = new Map<string, number>();
-  let waitedForCooling = false;
+  let coolingWaits = 0;
+  let cooledMs = 0;
   const nextAfterCooling = async (): Promise<string | undefined> => {
-    // Every candidate is spent or cooling: once, wait for the first cool-down to end rather than fail.
-    if (waitedForCooling || cooling.size === 0 || calls >= maxAttempts) return undefined;
-    waitedForCooling = true;
+    // Every candidate is spent or cooling: wait for the first cool-down to end rather than fail.
+    // Again if another request's 429 renewed it meanwhile (one 429 cools a deployment for every
+    // request), within a few waits, the retry-after cap in total, and the deadline.
+    if (coolingWaits >= MAX_COOLING_WAITS || cooling.size === 0 || calls >= maxAttempts) return undefined;
     const [id, freeAt] = [...cooling.entries()].sort((x, y) => x[1] - y[1])[0] as [string, number];
     const wait = Math.max(0, freeAt - clock.now());
-    if (wait > resilience.backoff.maxRetryAfterMs) return undefined;
+    if (cooledMs + wait > resilience.backoff.maxRetryAfterMs) return undefined;
     if (options.deadlineAt !== undefined && clock.now() + wait >= options.deadlineAt) return undefined;
+    coolingWaits += 1;
+    cooledMs += wait;
     await sleep(wait, signal, clock).catch((aborted: unknown) => fail(toGatewayError(aborted)));
     tried.delete(id);
     cooling.delete(id);
