@@ -68,6 +68,23 @@ describe('evaluateRouting', () => {
     expect(learned?.costPctAt95 ?? 100).toBeLessThan(baseline?.costPctAt95 ?? 100);
   });
 
+  it('moves the prompts it rates hard up the frontier first, and ends on the best model', () => {
+    const fitted = learnedRouterPolicy().fit({ train: examples, models: MODELS });
+    const test = syntheticRoutingData(150, 3);
+    // The synthetic hard prompts are the ones with digits; the easy ones have none.
+    const hard = test.map((e) => /\d/.test(e.prompt));
+    const picks = test.map((e) => fitted.choose(e));
+    const partial = fitted.knobs.findIndex((_, k) => {
+      const up = picks.filter((p) => p[k] !== 'small').length;
+      return up >= 0.1 * test.length && up <= 0.3 * test.length;
+    });
+    expect(partial).toBeGreaterThan(0);
+    const upgraded = picks.flatMap((p, i) => (p[partial] !== 'small' ? [hard[i]] : []));
+    expect(upgraded.filter(Boolean).length / upgraded.length).toBeGreaterThan(0.8);
+    expect(new Set(picks.map((p) => p[0]))).toEqual(new Set(['small']));
+    expect(new Set(picks.map((p) => p[p.length - 1]))).toEqual(new Set(['large']));
+  });
+
   it('fits on a separate training set when one is given', () => {
     const train = syntheticRoutingData(90, 11);
     const result = evaluateRouting({ policies: [taskBaselinePolicy], models: MODELS, examples, train });
