@@ -96,7 +96,6 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
     throw error;
   }
   if (scaleOut.store === undefined) log.info({ store: config.accounting.store }, 'keys, budgets and ledger in the local store');
-  warmUpTokenizers();
 
   // Learned weights and stored feedback load here, once, before the first request.
   const learning = openGatewayLearning(config, { dataDir });
@@ -104,6 +103,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
     shared === undefined ? undefined : { breakerStore: shared.breakerStore, rateLimiter: shared.rateLimiter, liveStats: shared.liveStats };
   const build = (next: GatewayConfig): Gateway => {
     const gateway = buildGateway(next, { env, accounting, learning, cache: { observer: telemetry.observer }, ...(sharedState === undefined ? {} : { sharedState }) });
+    warmUpTokenizers(gateway);
     limits = new Map(gateway.listModels().flatMap((model) => (model.profile === undefined ? [] : [[model.id, model.profile.limits] as const])));
     return gateway;
   };
