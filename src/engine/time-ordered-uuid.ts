@@ -10,7 +10,15 @@ import { randomUUID } from 'node:crypto';
  * per millisecond) and the same 36-character format.
  */
 export function timeOrderedUuid(now: number = Date.now()): string {
-  const time = now.toString(16).padStart(12, '0');
+  // Formatting the time is the costly part; requests arriving in the same millisecond share it.
+  if (now !== prefixMs) {
+    const time = now.toString(16).padStart(12, '0');
+    prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+    prefixMs = now;
+  }
   // randomUUID's output is "xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx": keep its random tail and variant.
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${randomUUID().slice(15)}`;
+  return prefix + randomUUID().slice(15);
 }
+
+let prefixMs = Number.NaN;
+let prefix = '';
