@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batchesSchema } from './batches-config-schema.js';
 import { cacheSchema, policyCacheSchema } from './cache-config-schema.js';
 import { experimentSchema, learningSchema } from './learning-config-schema.js';
 import { TASK_TYPES } from '../spec/task-type.js';
@@ -187,6 +188,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     cache: cacheSchema.prefault({}),
+    batches: batchesSchema.prefault({}),
     learning: learningSchema.prefault({}),
     experiments: z.record(z.string().regex(/^[\w.-]+$/), experimentSchema).default({}),
     logging: z

@@ -23,6 +23,7 @@ import { SwitchyardGateway } from './switchyard-gateway.js';
 import { withResponseCache, type WithResponseCacheOptions } from './cache/with-response-cache.js';
 import type { GatewayLearning } from './learning/gateway-learning.js';
 import { resolveTarget } from './resolve-target.js';
+import { GatewayNativeBatch } from './batch/native-batch-access.js';
 import { timeOrderedUuid } from './time-ordered-uuid.js';
 
 export interface BuildGatewayOptions {
@@ -220,7 +221,9 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
     cacheOptions.admitHit = (context) => accounting.admitCacheHit(context);
   }
   if (options.now !== undefined) cacheOptions.now = options.now;
-  return withResponseCache(gateway, config, cacheOptions);
+  const outer = withResponseCache(gateway, config, cacheOptions);
+  outer.nativeBatch = new GatewayNativeBatch(gateway, options.accounting);
+  return outer;
 }
 
 /** Embedding models have no output price and say so by name; they must never answer a chat. */

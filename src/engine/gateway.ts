@@ -11,6 +11,7 @@ import type { StreamPart } from '../spec/stream-part.js';
 import type { Usage } from '../spec/usage.js';
 import type { GatewayErrorInfo } from '../spec/gateway-error-info.js';
 import type { GatewayAccess } from './gateway-accounting.js';
+import type { NativeBatchAccess } from './batch/native-batch-access.js';
 
 /** Everything about one call that is not the request body. */
 export interface RequestContext {
@@ -144,6 +145,8 @@ export interface Gateway {
   readonly summary: GatewaySummary;
   /** Keys, budgets and the admin operations, when cost control is on. */
   readonly accounting?: GatewayAccess;
+  /** Providers' own batch APIs for offline batch jobs; set by `buildGateway` on the gateway it returns. */
+  nativeBatch?: NativeBatchAccess;
   chat(request: ChatRequest, context: RequestContext): Promise<ChatResult>;
   /** Resolves at the commit point; rejects when every candidate failed before it. */
   chatStream(request: ChatRequest, context: RequestContext): Promise<ChatStream>;

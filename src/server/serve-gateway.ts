@@ -120,7 +120,9 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
     gateway: () => current,
     parseRequest: parseChatRequest,
     formatResponse: chatCompletionBody,
-    batchPriceFactor: (id) => current.listModels().find((model) => model.id === id)?.profile?.pricing.batchDiscount,
+    native: config.batches.native,
+    pollIntervalMs: config.batches.pollSeconds * 1000,
+    concurrency: config.batches.concurrency,
     onError: (error, batchId) => log.error({ err: error, batchId }, 'batch stopped by an error; it resumes on restart'),
   });
   const { hooks, routes } = accountingServerOptions(accounting, adminKey === undefined ? {} : { adminKey });

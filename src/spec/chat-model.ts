@@ -1,3 +1,4 @@
+import type { BatchCapability } from './batch-capability.js';
 import type { ChatRequest } from './chat-request.js';
 import type { ChatResponse } from './chat-response.js';
 import type { EmbeddingRequest, EmbeddingResponse } from './embedding.js';
@@ -14,6 +15,8 @@ export interface ChatModel {
   /** Yields typed parts; throws a typed error on failure, before or after the first part. */
   stream(request: ChatRequest, options: CallOptions): AsyncIterable<StreamPart>;
   embed?(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse>;
+  /** The provider's own batch API, where it has one (offline batch jobs at a discount). */
+  readonly batch?: BatchCapability;
 }
 
 export interface CallOptions {

@@ -1,6 +1,7 @@
 export type * from './chat-message.js';
 export type * from './chat-request.js';
 export type * from './chat-response.js';
+export type * from './batch-capability.js';
 export type * from './chat-model.js';
 export type * from './decision.js';
 export type * from './embedding.js';

@@ -36,7 +36,7 @@ class CountingGateway extends ScriptedInnerGateway {
 }
 
 function runnerOn(store: SqliteBatchStore, gateway: Gateway, concurrency = 2): BatchRunner {
-  return new BatchRunner({ store, gateway: () => gateway, concurrency, parseRequest: parseChatRequest, formatResponse: chatCompletionBody, batchPriceFactor: () => 0.5 });
+  return new BatchRunner({ store, gateway: () => gateway, concurrency, parseRequest: parseChatRequest, formatResponse: chatCompletionBody });
 }
 
 function outputIds(store: SqliteBatchStore, fileId: string | undefined): string[] {
@@ -52,7 +52,7 @@ function tempStorePath(): string {
 }
 
 describe('BatchRunner', () => {
-  it('runs every line, writes output and error files in the Batch API shape, priced with the batch discount', async () => {
+  it('runs every line, writes output and error files in the Batch API shape, at the list price when run directly', async () => {
     const store = new SqliteBatchStore(tempStorePath());
     const gateway = new CountingGateway();
     const runner = runnerOn(store, gateway);
@@ -66,7 +66,7 @@ describe('BatchRunner', () => {
     expect(outputIds(store, done?.errorFileId)).toEqual(['req-3']);
     const first = JSON.parse(store.getFileContent(done?.outputFileId ?? '')?.toString('utf8').split('\n')[0] ?? '{}') as { response: { body: { switchyard: { cost_usd: number } } } };
     expect(first).toMatchObject({ custom_id: 'req-0', error: null, response: { status_code: 200, body: { object: 'chat.completion' } } });
-    expect(first.response.body.switchyard.cost_usd).toBeCloseTo(0.0005);
+    expect(first.response.body.switchyard.cost_usd).toBeCloseTo(0.001);
     const failed = JSON.parse(store.getFileContent(done?.errorFileId ?? '')?.toString('utf8') ?? '{}') as { response: { status_code: number; body: { error?: unknown } } };
     expect(failed.response.status_code).toBe(500);
     expect(failed.response.body.error).toBeDefined();

@@ -32,14 +32,14 @@ async function setup(rateLimits: { rpm?: number; tpm?: number }) {
   });
   // The inner gateway here does not admit misses itself: a miss is admitted the way the engine does it.
   const context = (): RequestContext => ({ requestId: `r-${Math.random()}`, principal: { keyId: 'k1', rateLimits } });
-  const miss = () => opened.begin(context(), { streamed: false, estimatedTokens: 100 });
+  const miss = async () => opened.begin(context(), { streamed: false, estimatedTokens: 100 });
   return { gateway, inner, context, miss, opened };
 }
 
 describe('cache hits and the key rate limits', () => {
   it('count a hit against the key requests per minute: past the RPM limit a hit is refused with 429', async () => {
     const { gateway, inner, context, miss } = await setup({ rpm: 3 });
-    miss();
+    await miss();
     await gateway.chat(request, context());
     const second = await gateway.chat(request, context());
     const third = await gateway.chat(request, context());
@@ -50,10 +50,10 @@ describe('cache hits and the key rate limits', () => {
 
   it('do not count a hit against tokens per minute: with the TPM window used up, hits are still served', async () => {
     const { gateway, context, miss, opened } = await setup({ tpm: 100 });
-    miss();
+    await miss();
     await gateway.chat(request, context());
     // The window is full: a request that needs upstream tokens is refused...
-    expect(() => opened.begin(context(), { streamed: false, estimatedTokens: 10 })).toThrow(expect.objectContaining({ code: 'rate_limited' }));
+    await expect(opened.begin(context(), { streamed: false, estimatedTokens: 10 })).rejects.toMatchObject({ code: 'rate_limited' });
     // ...while answers from the cache, which use none, keep coming.
     for (let i = 0; i < 5; i += 1) expect((await gateway.chat(request, context())).cache?.status).toBe('hit');
   });

@@ -5,6 +5,7 @@ import { toOpenAIErrorBody } from '../../errors/openai-error-body.js';
 import type { BatchLineResult, BatchRecord, FileRecord } from '../../state/batch/batch-records.js';
 import type { SqliteBatchStore } from '../../state/batch/sqlite-batch-store.js';
 import type { ChatResult, Gateway, RequestContext } from '../gateway.js';
+import { NativeBatchLines, type NativeRunState } from './native-batch-lines.js';
 import { parseBatchInput, type BatchInputLine } from './parse-batch-input.js';
 
 export const BATCH_ENDPOINTS = ['/v1/chat/completions'] as const;
@@ -19,14 +20,21 @@ export interface BatchRunnerOptions {
   parseRequest: (body: unknown) => ChatRequest;
   /** The endpoint's JSON response body. */
   formatResponse: (result: ChatResult) => unknown;
-  /** Price multiplier for batch work on a deployment (its `batchDiscount`), if it has one. */
-  batchPriceFactor?: (deploymentId: string) => number | undefined;
+  /**
+   * `auto`: lines whose deployment offers a provider batch API go through it, at its discount;
+   * `off`: every line runs directly. A batch's `metadata.switchyard_native` overrides it.
+   */
+  native?: 'auto' | 'off';
+  /** Time between two polls of a provider batch (default 30 s). */
+  pollIntervalMs?: number;
   now?: () => number;
   onError?: (error: unknown, batchId: string) => void;
 }
 
-interface Running {
+interface Running extends NativeRunState {
+  /** No more lines start on the direct path (cancel or close). */
   stop: boolean;
+  controller: AbortController;
   done: Promise<void>;
 }
 
@@ -119,14 +127,20 @@ export class BatchRunner {
     const cancelling: BatchRecord = { ...batch, status: 'cancelling', cancellingAt: this.seconds() };
     this.options.store.putBatch(cancelling);
     const running = this.running.get(id);
-    if (running !== undefined) running.stop = true;
-    else this.start(cancelling);
+    if (running !== undefined) {
+      running.stop = true;
+      running.cancel = true;
+    } else this.start(cancelling);
     return cancelling;
   }
 
-  /** Stops starting lines and waits for those in flight to be committed. */
+  /** Stops starting lines and polling provider batches, and waits for the lines in flight to be committed. */
   async close(): Promise<void> {
-    for (const running of this.running.values()) running.stop = true;
+    for (const running of this.running.values()) {
+      running.stop = true;
+      running.closing = true;
+      running.controller.abort();
+    }
     await Promise.all([...this.running.values()].map((running) => running.done));
   }
 
@@ -136,7 +150,9 @@ export class BatchRunner {
   }
 
   private start(batch: BatchRecord): void {
-    const running: Running = { stop: batch.status === 'cancelling', done: Promise.resolve() };
+    const controller = new AbortController();
+    const cancelling = batch.status === 'cancelling';
+    const running: Running = { stop: cancelling, cancel: cancelling, closing: false, controller, signal: controller.signal, done: Promise.resolve() };
     running.done = this.run(batch, running)
       .catch((error: unknown) => this.options.onError?.(error, batch.id))
       .finally(() => this.running.delete(batch.id));
@@ -148,21 +164,59 @@ export class BatchRunner {
     const parsed = parseBatchInput(store.getFileContent(batch.inputFileId) ?? Buffer.alloc(0), batch.endpoint);
     if ('errors' in parsed) return;
     const done = store.doneLines(batch.id);
-    const queue = parsed.lines.filter((line) => !done.has(line.index));
+    let queue = parsed.lines.filter((line) => !done.has(line.index));
+    const groups = store.nativeGroups(batch.id).filter((group) => group.status !== 'ended');
+    const access = this.options.gateway().nativeBatch;
+    const followed: Array<Promise<BatchInputLine[]>> = [];
+    if (access !== undefined && (groups.length > 0 || this.nativeMode(batch) === 'auto')) {
+      const native = new NativeBatchLines({
+        store,
+        access,
+        parseRequest: this.options.parseRequest,
+        formatResponse: this.options.formatResponse,
+        pollIntervalMs: this.options.pollIntervalMs ?? 30_000,
+        now: this.now,
+        ...(this.options.onError === undefined ? {} : { onError: this.options.onError }),
+      });
+      const pending = new Set(groups.flatMap((group) => group.lines.map((line) => line.index)));
+      queue = queue.filter((line) => !pending.has(line.index));
+      if (this.nativeMode(batch) === 'auto' && !running.stop) {
+        const submitted = await native.submitNew(batch, queue, running);
+        queue = submitted.rest;
+        groups.push(...submitted.groups);
+      }
+      const byIndex = new Map(parsed.lines.map((line) => [line.index, line]));
+      for (const group of groups) followed.push(native.follow(batch, group, byIndex, running));
+    } else if (groups.length > 0) {
+      throw new GatewayError('internal', `Batch ${batch.id} has provider batches pending but the gateway offers no batch API; it resumes on restart.`);
+    }
+    const [, ...returned] = await Promise.all([this.runDirect(batch, queue, running), ...followed]);
+    // Lines of a provider batch that could not be submitted run directly instead.
+    await this.runDirect(batch, returned.flat(), running);
+    const current = store.getBatch(batch.id) ?? batch;
+    if (current.status === 'cancelling') return this.finalize(current, 'cancelled');
+    if (running.stop) return;
+    this.finalize(current, 'completed');
+  }
+
+  /** Runs lines through the gateway, a bounded number at a time, committing each result. */
+  private async runDirect(batch: BatchRecord, queue: readonly BatchInputLine[], running: Running): Promise<void> {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (!running.stop) {
         const line = queue[next];
         next += 1;
         if (line === undefined) return;
-        store.recordLine(batch.id, await this.runLine(batch, line));
+        this.options.store.recordLine(batch.id, await this.runLine(batch, line));
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, this.options.concurrency) }, worker));
-    const current = store.getBatch(batch.id) ?? batch;
-    if (current.status === 'cancelling') return this.finalize(current, 'cancelled');
-    if (running.stop) return;
-    this.finalize(current, 'completed');
+    await Promise.all(Array.from({ length: Math.min(queue.length, Math.max(1, this.options.concurrency)) }, worker));
+  }
+
+  private nativeMode(batch: BatchRecord): 'auto' | 'off' {
+    const wish = batch.metadata?.switchyard_native;
+    if (wish === 'off' || wish === 'auto') return wish;
+    return this.options.native ?? 'auto';
   }
 
   private async runLine(batch: BatchRecord, line: BatchInputLine): Promise<BatchLineResult> {
@@ -172,10 +226,9 @@ export class BatchRunner {
       const request = { ...this.options.parseRequest(line.body), stream: false };
       const context: RequestContext = { requestId };
       if (batch.owner !== undefined) context.principal = batch.owner;
+      // Run directly, a line costs the list price: discounts belong to the provider batch path.
       const result = await this.options.gateway().chat(request, context);
-      const factor = this.options.batchPriceFactor?.(result.deploymentId);
-      const priced = factor === undefined ? result : { ...result, costUsd: result.costUsd * factor };
-      const body = this.options.formatResponse(priced);
+      const body = this.options.formatResponse(result);
       return { lineIndex: line.index, ok: true, line: JSON.stringify({ ...base, response: { status_code: 200, request_id: requestId, body }, error: null }) };
     } catch (thrown) {
       const error = toGatewayError(thrown);

@@ -1,3 +1,4 @@
+import type { BatchCapability } from '../../spec/batch-capability.js';
 import type { CallOptions, ChatModel } from '../../spec/chat-model.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { ChatResponse } from '../../spec/chat-response.js';
@@ -8,6 +9,7 @@ import { sendUpstream, type UpstreamResponse } from '../../http/upstream-request
 import { parseSse } from '../../http/sse-parser.js';
 import { parseUpstreamJson } from '../../http/safe-json.js';
 import { parseRetryAfter } from '../../http/retry-after.js';
+import { AnthropicBatchApi } from './anthropic-batch-api.js';
 import { mapAnthropicError, parseAnthropicErrorBody } from './anthropic-error.js';
 import { ANTHROPIC_DEFAULT_BASE_URL, parseAnthropicSettings, type AnthropicSettings } from './anthropic-settings.js';
 import { buildAnthropicRequest } from './build-anthropic-request.js';
@@ -24,6 +26,7 @@ export class AnthropicChatModel implements ChatModel {
   private readonly apiKey: string | undefined;
   private readonly settings: AnthropicSettings;
   private readonly baseHeaders: Record<string, string>;
+  readonly batch: BatchCapability;
 
   constructor(options: ProviderFactoryOptions) {
     this.deploymentId = options.deploymentId;
@@ -31,7 +34,8 @@ export class AnthropicChatModel implements ChatModel {
     this.pools = options.pools;
     this.apiKey = options.apiKey;
     this.settings = parseAnthropicSettings(options.settings, options.deploymentId);
-    this.url = `${(options.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '')}/messages`;
+    const baseUrl = (options.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.url = `${baseUrl}/messages`;
     // Built once: the hot path only spreads per-call headers over it.
     this.baseHeaders = {
       'content-type': 'application/json',
@@ -39,6 +43,15 @@ export class AnthropicChatModel implements ChatModel {
       ...(options.apiKey !== undefined ? { 'x-api-key': options.apiKey } : {}),
       ...options.headers,
     };
+    this.batch = new AnthropicBatchApi({
+      deploymentId: this.deploymentId,
+      model: this.model,
+      baseUrl,
+      defaultMaxTokens: this.settings.defaultMaxTokens,
+      headers: this.baseHeaders,
+      pools: this.pools,
+      ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+    });
   }
 
   async complete(request: ChatRequest, options: CallOptions): Promise<ChatResponse> {

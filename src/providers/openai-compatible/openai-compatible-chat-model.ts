@@ -1,3 +1,4 @@
+import type { BatchCapability } from '../../spec/batch-capability.js';
 import type { CallOptions, ChatModel } from '../../spec/chat-model.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { ChatResponse } from '../../spec/chat-response.js';
@@ -15,6 +16,7 @@ import { mapOpenAIEmbedding } from './map-openai-embedding.js';
 import { mapOpenAIError, mapOpenAIErrorObject, readOpenAIErrorObject, type OpenAIErrorContext } from './map-openai-error.js';
 import { mapOpenAIResponse } from './map-openai-response.js';
 import { mapOpenAIStream } from './map-openai-stream.js';
+import { OpenAIBatchApi } from './openai-batch-api.js';
 import type { OpenAICompatibleConfig } from './openai-compatible-config.js';
 import { openAIEndpointUrl } from './openai-endpoint-url.js';
 import { openAIChatResponseSchema, openAIEmbeddingResponseSchema } from './openai-wire.js';
@@ -31,6 +33,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
   private readonly embeddingsUrl: string;
   private readonly headers: Record<string, string>;
   private readonly errorContext: OpenAIErrorContext;
+  readonly batch?: BatchCapability;
 
   constructor(
     private readonly config: OpenAICompatibleConfig,
@@ -41,6 +44,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
     this.embeddingsUrl = openAIEndpointUrl(config.baseUrl, config.path, 'embeddings');
     this.headers = { 'content-type': 'application/json', ...config.headers, ...authHeader(config) };
     this.errorContext = { deploymentId: config.deploymentId, ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}) };
+    if (config.batch !== undefined) this.batch = new OpenAIBatchApi({ ...config, batch: config.batch }, pools, this.headers);
   }
 
   async complete(request: ChatRequest, options: CallOptions): Promise<ChatResponse> {

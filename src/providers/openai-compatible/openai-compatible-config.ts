@@ -51,4 +51,6 @@ export interface OpenAICompatibleConfig {
   /** Headers on every call (OpenRouter's `HTTP-Referer` / `X-Title`, an org id, ...). */
   headers?: Record<string, string>;
   quirks: OpenAICompatibleQuirks;
+  /** The server also speaks OpenAI's Batch API (`/files`, `/batches`), billed at `priceFactor` of list price. */
+  batch?: { priceFactor: number };
 }

@@ -16,6 +16,8 @@ export interface OpenAICompatiblePreset {
   readonly authStyle: OpenAIAuthStyle;
   readonly pathLayout: 'standard' | 'azure-deployment';
   readonly quirks: OpenAICompatibleQuirks;
+  /** The service's Batch API and its price against the list price, where it has one. */
+  readonly batch?: { readonly priceFactor: number };
 }
 
 /** The Azure inference api-version used when settings name none (latest GA data-plane release). */
@@ -39,6 +41,8 @@ export const OPENAI_COMPATIBLE_PRESETS = [
     authStyle: 'bearer',
     pathLayout: 'standard',
     quirks: DEFAULT_QUIRKS,
+    // Batch API work is billed at half the list price (OpenAI pricing page, "Batch API").
+    batch: { priceFactor: 0.5 },
   },
   {
     name: 'azure',

@@ -65,5 +65,6 @@ export function resolveOpenAIConfig(preset: OpenAICompatiblePreset, options: Pro
   };
   if (options.apiKey !== undefined && options.apiKey !== '') config.apiKey = options.apiKey;
   if (options.headers !== undefined) config.headers = options.headers;
+  if (preset.batch !== undefined && path.kind === 'standard') config.batch = { priceFactor: preset.batch.priceFactor };
   return config;
 }

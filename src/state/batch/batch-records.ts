@@ -45,3 +45,27 @@ export interface BatchLineResult {
   /** The JSON text of the output or error line. */
   line: string;
 }
+
+/**
+ * Lines of a batch sent to a provider's own batch API as one provider batch. Persisted before
+ * the submission (`submitting`) and again with the provider's id (`submitted`), so that a
+ * restart resumes polling instead of sending the lines again.
+ */
+export interface NativeBatchGroup {
+  id: string;
+  batchId: string;
+  deploymentId: string;
+  status: 'submitting' | 'submitted' | 'ended';
+  providerBatchId?: string;
+  lines: NativeBatchGroupLine[];
+}
+
+export interface NativeBatchGroupLine {
+  index: number;
+  /** The id the provider knows the line by (`l<index>`: provider id rules are stricter than the Batch API's). */
+  customId: string;
+  /** The routing decision, as plain data, for the output line and the ledger. */
+  decision: unknown;
+  /** Worst-case cost at the batch price, reserved while the line is pending. */
+  maxCostUsd: number;
+}

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { BatchLineResult, BatchRecord, BatchStatus, FileRecord } from './batch-records.js';
+import type { BatchLineResult, BatchRecord, BatchStatus, FileRecord, NativeBatchGroup } from './batch-records.js';
 
 /**
  * Files and batch jobs in their own SQLite file. Each line's result is committed (synchronous
@@ -19,7 +19,9 @@ export class SqliteBatchStore {
       CREATE TABLE IF NOT EXISTS batches (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, record TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS batch_line_results (
         batch_id TEXT NOT NULL, line_index INTEGER NOT NULL, ok INTEGER NOT NULL, line TEXT NOT NULL,
-        PRIMARY KEY (batch_id, line_index));`);
+        PRIMARY KEY (batch_id, line_index));
+      CREATE TABLE IF NOT EXISTS batch_native_groups (id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, record TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS batch_native_groups_batch ON batch_native_groups (batch_id);`);
     this.statements = {
       putFile: this.db.prepare<[string, string, Buffer]>('INSERT OR REPLACE INTO batch_files (id, record, content) VALUES (?, ?, ?)'),
       getFile: this.db.prepare<[string], { record: string }>('SELECT record FROM batch_files WHERE id = ?'),
@@ -30,6 +32,8 @@ export class SqliteBatchStore {
       putResult: this.db.prepare<[string, number, number, string]>('INSERT OR IGNORE INTO batch_line_results (batch_id, line_index, ok, line) VALUES (?, ?, ?, ?)'),
       doneLines: this.db.prepare<[string], { line_index: number }>('SELECT line_index FROM batch_line_results WHERE batch_id = ?'),
       results: this.db.prepare<[string], { line_index: number; ok: number; line: string }>('SELECT line_index, ok, line FROM batch_line_results WHERE batch_id = ? ORDER BY line_index'),
+      putGroup: this.db.prepare<[string, string, string]>('INSERT INTO batch_native_groups (id, batch_id, record) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record'),
+      groups: this.db.prepare<[string], { record: string }>('SELECT record FROM batch_native_groups WHERE batch_id = ? ORDER BY id'),
       counts: this.db.prepare<[string], { completed: number | null; failed: number | null }>('SELECT SUM(ok) AS completed, SUM(1 - ok) AS failed FROM batch_line_results WHERE batch_id = ?'),
     };
   }
@@ -77,6 +81,15 @@ export class SqliteBatchStore {
 
   lineResults(batchId: string): BatchLineResult[] {
     return this.statements.results.all(batchId).map((row) => ({ lineIndex: row.line_index, ok: row.ok === 1, line: row.line }));
+  }
+
+  /** Stores a native batch group as it is now (committed before the call it precedes). */
+  putNativeGroup(group: NativeBatchGroup): void {
+    this.statements.putGroup.run(group.id, group.batchId, JSON.stringify(group));
+  }
+
+  nativeGroups(batchId: string): NativeBatchGroup[] {
+    return this.statements.groups.all(batchId).map((row) => JSON.parse(row.record) as NativeBatchGroup);
   }
 
   close(): void {
