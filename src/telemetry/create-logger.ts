@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { censorNestedPaths } from './censor-nested-paths.js';
 import { redactCredentials } from './redact-secrets.js';
 
 /**
@@ -30,6 +31,10 @@ export const REDACT_PATHS: readonly string[] = [
   '*.providers.*.headers',
 ];
 
+const CENSOR = '[REDACTED]';
+const NESTED_PATHS = REDACT_PATHS.filter((path) => path.startsWith('*.'));
+const TOP_LEVEL_PATHS = REDACT_PATHS.filter((path) => !path.startsWith('*.'));
+
 export interface LoggerOptions {
   level?: LevelWithSilent;
   /** Where lines go; stdout when absent. Tests pass a stream they read back. */
@@ -49,8 +54,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? 'info',
       base: options.base ?? { service: 'switchyard' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: [...REDACT_PATHS], censor: '[REDACTED]' },
+      // Wildcard-first paths are applied by us before pino's own redaction of the rest (see censor-nested-paths.ts).
+      formatters: { level: (label) => ({ level: label }), log: censorNestedPaths(NESTED_PATHS, CENSOR) },
+      redact: { paths: [...TOP_LEVEL_PATHS], censor: CENSOR },
       // Paths cannot reach every nesting; credential-shaped strings anywhere in a line are masked too.
       hooks: { streamWrite: redactCredentials },
     },
