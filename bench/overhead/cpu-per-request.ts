@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { Pool } from 'undici';
 import { configSchema } from '../../src/config/config-schema.js';
 import { serveGateway } from '../../src/server/serve-gateway.js';
+import { createLogger } from '../../src/telemetry/create-logger.js';
 
 /**
  * CPU microseconds per request of `serveGateway` in this process, with the fake upstream in a
@@ -41,7 +42,8 @@ const config = configSchema.parse({
   keys: { enabled: true },
   logging: { level: 'info' },
 });
-const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
+// The production logger (redaction included), writing asynchronously as it does to stdout.
+const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
 const running = await serveGateway({ config, env: {}, port: 0, host: '127.0.0.1', watch: false, logger });
 const created = await running.accounting.accounting.keys.createKey({ owner: 'bench', team: 'bench' });
 

@@ -120,7 +120,7 @@ try {
     driver: useWrk ? 'wrk' : 'autocannon',
     durationSec,
     warmupSec,
-    switchyardFeatures: ['serveGateway as in production', 'virtual keys required', 'cost control with the SQLite ledger', 'SQLite decision log', 'Prometheus metrics', 'request logs (pino, info, to /dev/null)'],
+    switchyardFeatures: ['serveGateway as in production', 'virtual keys required', 'cost control with the SQLite ledger', 'SQLite decision log', 'Prometheus metrics', 'request logs (the production pino logger with redaction, info, to /dev/null)'],
     modes: {},
   };
   let round = 0;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { configSchema } from '../../src/config/config-schema.js';
 import { serveGateway } from '../../src/server/serve-gateway.js';
+import { createLogger } from '../../src/telemetry/create-logger.js';
 import { announceReady } from './announce-ready.js';
 
 /**
@@ -32,7 +33,8 @@ const config = configSchema.parse({
   logging: { level: 'info' },
 });
 
-const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
+// The production logger (redaction included), writing asynchronously as it does to stdout.
+const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
 const running = await serveGateway({ config, env: {}, port: 0, host: '127.0.0.1', watch: false, logger });
 const created = await running.accounting.accounting.keys.createKey({ owner: 'bench', team: 'bench' });
 if (process.send !== undefined) process.send({ key: `Bearer ${created.key}` });
