@@ -3,9 +3,11 @@ import type { Usage } from '../spec/usage.js';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { AttemptsExhaustedError } from './attempts-exhausted-error.js';
 import { canFallBack } from './can-fall-back.js';
-import type { AttemptRecord } from './gateway.js';
+import type { AttemptRecord, ConsensusOutcome } from './gateway.js';
 import type { OutcomeClass } from '../spec/outcome-class.js';
 import type { Resilience, RetryOverrides } from '../resilience/resilience.js';
+import type { AttemptSpread } from '../resilience/run-resilient-attempts.js';
+import type { ConsensusPlan } from './parallel-plan.js';
 import { runResilientLoop } from './run-resilient-loop.js';
 
 /** Where attempt outcomes go (resilience's LiveStatsTracker fits). */
@@ -40,12 +42,17 @@ export interface AttemptLoopOptions {
   retries?: RetryOverrides;
   /** The policy's deployment for filtered prompts, when `resilience` drives the loop. */
   contentFilterFallback?: string;
+  /** The policy's hedging or `mode: race`, when `resilience` drives the loop. */
+  spread?: AttemptSpread;
+  /** The policy's `mode: consensus` (chat answers only; see runAnswerAttempts). */
+  consensus?: ConsensusPlan;
 }
 
 export interface AttemptSuccess<T> {
   value: T;
   deploymentId: string;
   attempts: AttemptRecord[];
+  consensus?: ConsensusOutcome;
 }
 
 /** Per-attempt call options: the client's abort and what is left of the whole-request deadline. */

@@ -8,9 +8,11 @@ import type { AttemptRecord } from './gateway.js';
 export class AttemptsExhaustedError extends GatewayError {
   readonly attempts: AttemptRecord[];
 
-  constructor(last: GatewayError, attempts: AttemptRecord[]) {
+  constructor(last: GatewayError, attempts: AttemptRecord[], summary?: string) {
     const message =
-      attempts.length <= 1
+      summary !== undefined
+        ? summary
+        : attempts.length <= 1
         ? last.message
         : `All ${attempts.length} attempts failed: ${attempts.map((a) => `${a.deploymentId}: ${a.message ?? a.outcome}`).join('; ')}`;
     super(last.code, message, {

@@ -3,6 +3,7 @@ import type { ModelProfile } from '../spec/model-profile.js';
 import type { Policy } from '../routing/policy.js';
 import type { RetryOverrides } from '../resilience/resilience.js';
 import type { DeploymentSpec } from './deployment-spec.js';
+import type { ParallelPlan } from './parallel-plan.js';
 
 /** One deployment made ready: its profile, its callable model and its own deadlines. */
 export interface GatewayDeployment {
@@ -24,7 +25,12 @@ export interface GatewayPolicy extends Policy {
   retries?: RetryOverrides;
   /** Where a filtered prompt goes next. */
   contentFilterFallback?: string;
+  /** Hedge the first upstream call (set only when enabled); no `delayMs`: the measured p95 TTFT. */
+  hedging?: { delayMs?: number };
+  /** `race`: the first `n` candidates at once; `consensus`: `n` answers compared; absent: one at a time. */
+  parallel?: ParallelPlan;
 }
+
 
 /** The lookup tables built once per config: the hot path only reads them. */
 export interface GatewayTables {

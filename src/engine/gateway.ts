@@ -58,6 +58,18 @@ export interface AttemptRecord {
   /** Time to the first content part (streams) or to the whole answer (non-streaming). */
   ttftMs?: number;
   usage?: Usage;
+  /** Set when the attempt ran beside others: a hedge, a leg of `mode: race` or of `mode: consensus`. */
+  role?: 'hedge' | 'race' | 'consensus';
+}
+
+/** How a `mode: consensus` request agreed: `agreeing` of the `asked` candidates gave the returned answer. */
+export interface ConsensusOutcome {
+  agreeing: number;
+  asked: number;
+  /** Candidates that answered at all (the others failed). */
+  answered: number;
+  /** More than half of those asked agree. */
+  majority: boolean;
 }
 
 export interface ChatResult {
@@ -69,6 +81,8 @@ export interface ChatResult {
   costUsd: number;
   /** Set by the caching layer. */
   cache?: CacheOutcome;
+  /** Set for `mode: consensus`. */
+  consensus?: ConsensusOutcome;
 }
 
 /** How a stream ended, known once its last part has been read (or the reader stopped). */
@@ -99,6 +113,8 @@ export interface ChatStream {
   settlement: Promise<StreamSettlement>;
   /** Set by the caching layer. */
   cache?: CacheOutcome;
+  /** Set for `mode: consensus` (computed whole, then replayed as a stream). */
+  consensus?: ConsensusOutcome;
 }
 
 export interface EmbedResult {

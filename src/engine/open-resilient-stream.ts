@@ -89,8 +89,10 @@ export async function openResilientStream(
       record.errorCode = step.error.code;
       record.message = step.error.message;
     }
+    if (step.role !== undefined) record.role = step.role;
     return record;
   };
+  let winnerRole: AttemptRecord['role'];
   let done;
   try {
     done = await runResilientAttempts<OpenedStream>({
@@ -103,10 +105,17 @@ export async function openResilientStream(
       ...(options.onlyCandidates === true ? { eligible: (profile) => options.candidates.includes(profile.id) } : {}),
       ...(options.retries === undefined ? {} : { retries: options.retries }),
       ...(options.contentFilterFallback === undefined ? {} : { contentFilterFallback: options.contentFilterFallback }),
+      ...(options.spread === undefined ? {} : { spread: options.spread }),
       call: (deploymentId, signal) => readToCommitPoint(options, deploymentId, signal, open),
+      // A leg that reached its first token after another had won: close it, it costs for nothing.
+      discard: (late) => {
+        late.abort();
+        void late.iterator?.return?.().catch(() => undefined);
+      },
       onStep: (step) => {
         // The winner's record comes from the tail, once the stream is over.
         if (step.called && step.outcome !== 'ok') failed.push(toRecord(step));
+        else if (step.outcome === 'ok') winnerRole = step.role;
       },
     });
   } catch (error) {
@@ -124,6 +133,7 @@ export async function openResilientStream(
     options,
     abort: opened.abort,
     detach,
+    ...(winnerRole === undefined ? {} : { role: winnerRole }),
     report: (end) => {
       if (permit !== undefined) settlePermit(permit, end);
     },

@@ -29,6 +29,7 @@ export async function runResilientLoop<T>(
       record.message = step.error.message;
     }
     if (step.outcome === 'ok') record.ttftMs = step.latencyMs;
+    if (step.role !== undefined) record.role = step.role;
     const usage = usages.get(step);
     if (usage !== undefined) record.usage = usage;
     return record;
@@ -43,6 +44,7 @@ export async function runResilientLoop<T>(
       ...(options.onlyCandidates === true ? { eligible: (profile) => options.candidates.includes(profile.id) } : {}),
       ...(options.retries === undefined ? {} : { retries: options.retries }),
       ...(options.contentFilterFallback === undefined ? {} : { contentFilterFallback: options.contentFilterFallback }),
+      ...(options.spread === undefined ? {} : { spread: options.spread }),
       call: (deploymentId, signal) => {
         const callOptions: CallOptions = { signal, deadlines: attemptDeadlines(options.deadlinesFor?.(deploymentId), options.deadlineAt, now()) };
         if (options.headers !== undefined) callOptions.headers = options.headers;

@@ -36,6 +36,8 @@ export interface TailInput {
   detach(): void;
   /** Takes the attempt's verdict instead of `options.stats` (the resilience permit settles it). */
   report?(end: StreamEnd): void;
+  /** The attempt's role when it won a hedge or a race. */
+  role?: AttemptRecord['role'];
 }
 
 export function continueStream(input: TailInput): { parts: AsyncIterable<StreamPart>; end: Promise<StreamEnd> } {
@@ -129,6 +131,7 @@ export function continueStream(input: TailInput): { parts: AsyncIterable<StreamP
     const latencyMs = now() - input.started;
     const outcome: OutcomeClass = failure?.outcome ?? 'ok';
     const attempt: AttemptRecord = { deploymentId, outcome, latencyMs, ttftMs: input.ttftMs };
+    if (input.role !== undefined) attempt.role = input.role;
     if (failure !== undefined) {
       attempt.errorCode = failure.code;
       attempt.message = failure.message;

@@ -17,6 +17,8 @@ import type { GatewayTables } from './gateway-tables.js';
 import { listModels } from './list-models.js';
 import { mergeWishes } from './merge-wishes.js';
 import { openCommittedStream } from './open-committed-stream.js';
+import { answerAsStream } from './answer-as-stream.js';
+import { runAnswerAttempts, usesConsensus } from './run-consensus.js';
 import { resolveTarget } from './resolve-target.js';
 import type { BudgetPressure, GatewayAccess, GatewayAccounting } from './gateway-accounting.js';
 import { ChargedGatewayCalls } from './charged-gateway-calls.js';
@@ -100,22 +102,22 @@ export class SwitchyardGateway implements Gateway {
 
   async chat(request: ChatRequest, context: RequestContext): Promise<ChatResult> {
     if (this.charged !== undefined) return this.charged.chat(request, context);
-    const prepared = this.prepare(request, context);
-    const done = await runAttempts(prepared.loop, (model, callOptions) => model.complete(prepared.request, callOptions), (response) => response.usage);
-    const usage = done.value.usage;
-    return {
-      response: done.value,
-      decision: prepared.decision,
-      attempts: done.attempts,
-      deploymentId: done.deploymentId,
-      usage,
-      costUsd: this.cost(done.deploymentId, usage),
-    };
+    return this.answer(this.prepare(request, context));
+  }
+
+  /** A whole answer (by consensus when the policy says so); its cost is every attempt's usage. */
+  private async answer(prepared: Prepared): Promise<ChatResult> {
+    const done = await runAnswerAttempts(prepared.loop, (model, callOptions) => model.complete(prepared.request, callOptions));
+    const costUsd = done.attempts.reduce((sum, attempt) => sum + (attempt.usage === undefined ? 0 : this.cost(attempt.deploymentId, attempt.usage)), 0);
+    const result: ChatResult = { response: done.value, decision: prepared.decision, attempts: done.attempts, deploymentId: done.deploymentId, usage: done.value.usage, costUsd };
+    if (done.consensus !== undefined) result.consensus = done.consensus;
+    return result;
   }
 
   async chatStream(request: ChatRequest, context: RequestContext): Promise<ChatStream> {
     if (this.charged !== undefined) return this.charged.chatStream(request, context);
     const prepared = this.prepare({ ...request, stream: true }, context);
+    if (usesConsensus(prepared.loop)) return answerAsStream(await this.answer(prepared));
     const committed = await openCommittedStream(prepared.loop, (deploymentId, callOptions) => this.deployment(deploymentId).model.stream(prepared.request, callOptions));
     return { decision: prepared.decision, deploymentId: committed.deploymentId, failedAttempts: committed.failedAttempts, parts: committed.parts, settlement: this.settleStream(prepared, committed) };
   }
@@ -234,7 +236,10 @@ export class SwitchyardGateway implements Gateway {
       if (this.tables.deployments.has(decision.requested)) loop.onlyCandidates = true;
       if (policy?.retries !== undefined) loop.retries = policy.retries;
       if (policy?.contentFilterFallback !== undefined) loop.contentFilterFallback = policy.contentFilterFallback;
+      if (policy?.parallel?.mode === 'race') loop.spread = { kind: 'race', n: policy.parallel.n };
+      else if (policy?.hedging !== undefined) loop.spread = { kind: 'hedge', ...policy.hedging };
     }
+    if (policy?.parallel?.mode === 'consensus') loop.consensus = policy.parallel;
     return loop;
   }
 

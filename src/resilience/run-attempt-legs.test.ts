@@ -127,8 +127,8 @@ describe('spread attempts: hedging and race', () => {
     leg('c').resolve('from c');
     const done = await result;
     expect(done.deploymentId).toBe('c');
-    expect(summary(done.steps)).toEqual(['b:overloaded:overloaded:hedge', 'a:network:network_error:', 'c:ok::']);
-    expect(done.steps[1]?.next).toBe('next_candidate');
+    expect(summary(done.steps)).toEqual(['a:network:network_error:', 'b:overloaded:overloaded:hedge', 'c:ok::']);
+    expect(done.steps[0]?.next).toBe('next_candidate');
   });
 
   it('hedge: without retry budget no hedge is started', async () => {
@@ -176,7 +176,7 @@ describe('spread attempts: hedging and race', () => {
     expect(started).toEqual(['a', 'b', 'c']);
     leg('c').resolve('from c');
     const done = await result;
-    expect(summary(done.steps)).toEqual(['b:server_error:upstream_server_error:race', 'a:network:network_error:race', 'c:ok::']);
+    expect(summary(done.steps)).toEqual(['a:network:network_error:race', 'b:server_error:upstream_server_error:race', 'c:ok::']);
   });
 
   it('race: a leg that answers after losing is discarded', async () => {

@@ -24,6 +24,7 @@ export interface AttemptLegsInput<T> {
   call(deploymentId: string, signal: AbortSignal): Promise<T>;
   /** A value that arrived after its leg had lost (an opened stream must be closed). */
   discard?(value: T): void;
+  /** The legs' steps, in start order, once the winner is known (the winner's own step is the loop's). */
   record(step: AttemptStep): void;
 }
 
@@ -40,7 +41,7 @@ export interface LegWin<T> {
 /**
  * Every leg failed. `error` is the first leg's failure (its permit is settled, its step left to
  * the loop, which records it with what it plans next); `called` the further legs that reached
- * their upstream (already recorded).
+ * their upstream; `steps` theirs, for the loop to record after the first leg's.
  */
 export class LegsFailedError extends Error {
   override readonly name = 'LegsFailedError';
@@ -48,6 +49,7 @@ export class LegsFailedError extends Error {
     readonly error: GatewayError,
     readonly latencyMs: number,
     readonly called: readonly string[],
+    readonly steps: readonly AttemptStep[],
   ) {
     super(error.message, { cause: error });
   }
@@ -68,6 +70,8 @@ interface Leg {
   state: 'waiting' | 'running' | 'failed' | 'done';
   error?: GatewayError;
   latencyMs?: number;
+  /** How the leg ended, once it has (the first leg's failure excepted until another leg wins). */
+  step?: AttemptStep;
 }
 
 /**
@@ -98,7 +102,8 @@ export function runAttemptLegs<T>(input: AttemptLegsInput<T>): Promise<LegWin<T>
       const first = legs[0] as Leg;
       const error = first.error ?? new GatewayError('internal', 'A spread attempt ended without an outcome.');
       const called = legs.filter((leg) => !leg.primary && leg.permit !== undefined).map((leg) => leg.deploymentId);
-      reject(new LegsFailedError(error, first.latencyMs ?? clock.now() - first.started, called));
+      const steps = legs.flatMap((leg) => (leg.step === undefined ? [] : [leg.step]));
+      reject(new LegsFailedError(error, first.latencyMs ?? clock.now() - first.started, called, steps));
     };
 
     const win = (winner: Leg, value: T): void => {
@@ -110,8 +115,8 @@ export function runAttemptLegs<T>(input: AttemptLegsInput<T>): Promise<LegWin<T>
         if (leg === winner) continue;
         const role = leg.primary && input.role === 'hedge' ? undefined : input.role;
         if (leg.state === 'failed' && leg.primary && leg.error !== undefined) {
-          // The loop never sees the first leg's failure once another leg answered: record it here.
-          input.record(step(leg, leg.error, leg.latencyMs ?? 0, role));
+          // The loop never sees the first leg's failure once another leg answered: it goes with the legs'.
+          leg.step = step(leg, leg.error, leg.latencyMs ?? 0, role);
         } else if (leg.state === 'running') {
           leg.state = 'done';
           const reason = supersededError(leg.deploymentId);
@@ -119,9 +124,10 @@ export function runAttemptLegs<T>(input: AttemptLegsInput<T>): Promise<LegWin<T>
           if (leg.permit !== undefined) {
             // Aborted by us: no verdict on the deployment's health.
             leg.permit.abandoned();
-            input.record(step(leg, reason, clock.now() - leg.started, role));
+            leg.step = step(leg, reason, clock.now() - leg.started, role);
           }
         }
+        if (leg.step !== undefined) input.record(leg.step);
       }
       const won: LegWin<T> = { value, deploymentId: winner.deploymentId, permit: winner.permit as AttemptPermit, latencyMs };
       if (!winner.primary || input.role === 'race') won.role = input.role;
@@ -134,7 +140,7 @@ export function runAttemptLegs<T>(input: AttemptLegsInput<T>): Promise<LegWin<T>
       leg.latencyMs = clock.now() - leg.started;
       leg.error = toGatewayError(thrown);
       leg.permit?.failed(leg.error, { latencyMs: leg.latencyMs });
-      if (!leg.primary && leg.permit !== undefined) input.record(step(leg, leg.error, leg.latencyMs, input.role));
+      if (!leg.primary && leg.permit !== undefined) leg.step = step(leg, leg.error, leg.latencyMs, input.role);
       giveUpIfIdle();
     };
 
@@ -157,7 +163,7 @@ export function runAttemptLegs<T>(input: AttemptLegsInput<T>): Promise<LegWin<T>
       input.admit(deploymentId, legSignal(leg)).then(
         (admission) => {
           if (!admission.admitted) {
-            input.record({ deploymentId, called: false, outcome: admission.error.outcome, error: admission.error, latencyMs: 0, role: input.role });
+            leg.step = { deploymentId, called: false, outcome: admission.error.outcome, error: admission.error, latencyMs: 0, role: input.role };
             leg.state = 'failed';
             giveUpIfIdle();
             return;

@@ -213,12 +213,14 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     } catch (caught) {
       let thrown = caught;
       let latencyMs = clock.now() - started;
+      let legSteps: readonly AttemptStep[] = [];
       if (caught instanceof LegsFailedError) {
         // Further legs that were called count as upstream calls and are not tried again.
         thrown = caught.error;
         latencyMs = caught.latencyMs;
         calls += caught.called.length;
         for (const id of caught.called) tried.add(id);
+        legSteps = caught.steps;
       }
       const clientGone = signal?.aborted === true;
       const error = clientGone ? abortReason(signal) : toGatewayError(thrown);
@@ -230,6 +232,7 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
       const role = spreading?.role === 'race' ? { role: spreading.role } : {};
       if (clientGone) {
         record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, ...role });
+        legSteps.forEach(record);
         fail(error);
       }
       const plan = resilience.afterFailure({
@@ -247,6 +250,7 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
         ...(options.contentFilterFallback === undefined ? {} : { contentFilterFallback: options.contentFilterFallback }),
       });
       record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, next: plan.action.kind, delayMs: plan.delayMs, ...role });
+      legSteps.forEach(record);
       switch (plan.action.kind) {
         case 'return_error': {
           const retry = plan.action.reason === 'no candidate left' ? await nextAfterCooling() : undefined;

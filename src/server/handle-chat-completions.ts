@@ -1,3 +1,4 @@
+import type { ConsensusOutcome } from '../engine/gateway.js';
 import type { Exchange } from './exchange.js';
 import { chatCompletionBody } from './chat-completion-body.js';
 import { parseChatRequest } from './parse-chat-request.js';
@@ -24,7 +25,7 @@ export async function handleChatCompletions(exchange: Exchange, maxBodyBytes: nu
     const settlement = await writeChatStream(exchange.res, stream, {
       includeUsage: request.includeUsage === true,
       requestId: exchange.requestId,
-      headers: { [HEADER.requestId]: exchange.requestId, ...cacheOutcomeHeaders(stream.cache) },
+      headers: { [HEADER.requestId]: exchange.requestId, ...cacheOutcomeHeaders(stream.cache), ...consensusHeaders(stream.consensus) },
     });
     exchange.costUsd = settlement.costUsd;
     if (settlement.error !== undefined) exchange.errorCode = settlement.error.code;
@@ -40,5 +41,11 @@ export async function handleChatCompletions(exchange: Exchange, maxBodyBytes: nu
     [HEADER.costUsd]: formatUsd(result.costUsd),
     [HEADER.attempts]: String(result.attempts.length),
     ...cacheOutcomeHeaders(result.cache),
+    ...consensusHeaders(result.consensus),
   });
+}
+
+/** `x-switchyard-consensus-agreement: 2/3`: how many of the candidates asked gave the returned answer. */
+function consensusHeaders(consensus: ConsensusOutcome | undefined): Record<string, string> {
+  return consensus === undefined ? {} : { [HEADER.consensusAgreement]: `${consensus.agreeing}/${consensus.asked}` };
 }

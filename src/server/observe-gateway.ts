@@ -4,7 +4,7 @@ import type { Decision } from '../spec/decision.js';
 import type { StreamPart } from '../spec/stream-part.js';
 import { toGatewayError } from '../errors/gateway-error.js';
 import { AttemptsExhaustedError } from '../engine/attempts-exhausted-error.js';
-import type { AttemptRecord, ChatStream, Gateway, RequestContext } from '../engine/gateway.js';
+import type { AttemptRecord, ChatStream, ConsensusOutcome, Gateway, RequestContext } from '../engine/gateway.js';
 import type { AttemptRole, AttemptSummary, GatewayObserver, RequestFinishedEvent } from '../telemetry/gateway-observer.js';
 
 /** A finished-request event before its timing and attempts are added. */
@@ -16,16 +16,31 @@ export interface ObserveGatewayOptions {
   now?: () => number;
 }
 
-/** The first attempt is the decision's pick; the same deployment again is a retry, another one a fallback. */
+/**
+ * Hedges and parallel legs say their role; otherwise the first attempt is the decision's pick,
+ * the same deployment again a retry and another one a fallback (a hedge beside it aside).
+ */
 function summarizeAttempts(attempts: readonly AttemptRecord[]): AttemptSummary[] {
   return attempts.map((attempt, index) => {
-    const previous = index === 0 ? undefined : attempts[index - 1];
-    const role: AttemptRole = previous === undefined ? 'first' : previous.deploymentId === attempt.deploymentId ? 'retry' : 'fallback';
+    const previous = previousNotHedge(attempts, index);
+    const role: AttemptRole = attempt.role ?? (previous === undefined ? 'first' : previous.deploymentId === attempt.deploymentId ? 'retry' : 'fallback');
     const summary: AttemptSummary = { deploymentId: attempt.deploymentId, role, outcome: attempt.outcome, latencyMs: attempt.latencyMs };
     if (attempt.errorCode !== undefined) summary.errorCode = attempt.errorCode;
     if (attempt.ttftMs !== undefined) summary.ttftMs = attempt.ttftMs;
     return summary;
   });
+}
+
+function previousNotHedge(attempts: readonly AttemptRecord[], index: number): AttemptRecord | undefined {
+  for (let earlier = index - 1; earlier >= 0; earlier -= 1) {
+    const attempt = attempts[earlier];
+    if (attempt !== undefined && attempt.role !== 'hedge') return attempt;
+  }
+  return undefined;
+}
+
+function consensusOf(outcome: ConsensusOutcome): NonNullable<RequestFinishedEvent['consensus']> {
+  return { agreeing: outcome.agreeing, asked: outcome.asked, majority: outcome.majority };
 }
 
 function promptText(request: ChatRequest): string {
@@ -138,6 +153,7 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
         usage: result.usage,
         costUsd: result.costUsd,
       }, result.attempts.at(-1)?.ttftMs);
+      if (result.consensus !== undefined) base.consensus = consensusOf(result.consensus);
       if (capture) {
         base.prompt = promptText(request);
         base.completion = result.response.choices.map((choice) => choice.message.content ?? '').join('\n');
@@ -167,6 +183,7 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
           costUsd: settled.costUsd,
         }, settled.attempts.at(-1)?.ttftMs);
         if (settled.error !== undefined) base.errorCode = settled.error.code;
+        if (stream.consensus !== undefined) base.consensus = consensusOf(stream.consensus);
         if (capture) {
           base.prompt = promptText(request);
           base.completion = completion.join('');

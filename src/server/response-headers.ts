@@ -6,6 +6,7 @@ export const HEADER = {
   decisionId: 'x-switchyard-decision-id',
   costUsd: 'x-switchyard-cost-usd',
   attempts: 'x-switchyard-attempts',
+  consensusAgreement: 'x-switchyard-consensus-agreement',
   requestId: 'x-request-id',
 } as const;
 

@@ -43,6 +43,24 @@ describe('GatewayMetrics', () => {
     expect(sample(text, 'switchyard_request_duration_seconds_bucket', { deployment: 'b/y', le: '4' })).toBe(1);
   });
 
+  it('counts hedges by winner and consensus requests by result', async () => {
+    const metrics = new GatewayMetrics();
+    const superseded = { role: 'first', outcome: 'network', errorCode: 'superseded', latencyMs: 90 } as const;
+    const lateHedge = { deploymentId: 'b/y', role: 'hedge', outcome: 'network', errorCode: 'superseded', latencyMs: 5 } as const;
+    metrics.requestFinished(finished('h1', 'b/y', { attempts: [{ deploymentId: 'a/x', ...superseded }, { deploymentId: 'b/y', role: 'hedge', outcome: 'ok', latencyMs: 40 }] }));
+    metrics.requestFinished(finished('h2', 'a/x', { attempts: [lateHedge, { deploymentId: 'a/x', role: 'first', outcome: 'ok', latencyMs: 60 }] }));
+    metrics.requestFinished(finished('h3', 'b/y', { outcome: 'server_error', status: 502, attempts: [{ deploymentId: 'b/y', role: 'hedge', outcome: 'server_error', latencyMs: 5 }] }));
+    metrics.requestFinished(finished('plain', 'a/x'));
+    metrics.requestFinished(finished('c1', 'a/x', { consensus: { agreeing: 2, asked: 3, majority: true } }));
+    metrics.requestFinished(finished('c2', 'a/x', { consensus: { agreeing: 1, asked: 3, majority: false } }));
+    const text = await metrics.scrape();
+    expect(sample(text, 'switchyard_hedges_total', { winner: 'hedge' })).toBe(1);
+    expect(sample(text, 'switchyard_hedges_total', { winner: 'primary' })).toBe(1);
+    expect(sample(text, 'switchyard_hedges_total', { winner: 'none' })).toBe(1);
+    expect(sample(text, 'switchyard_consensus_requests_total', { result: 'majority' })).toBe(1);
+    expect(sample(text, 'switchyard_consensus_requests_total', { result: 'no_majority' })).toBe(1);
+  });
+
   it('reads breaker states and in-flight counts from live stats at scrape time', async () => {
     const metrics = new GatewayMetrics();
     metrics.trackLiveStats(() => [{ deploymentId: 'a/x', samples: 3, breaker: 'half_open', inFlight: 4 }]);

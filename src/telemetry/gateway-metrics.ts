@@ -59,6 +59,8 @@ export class GatewayMetrics implements GatewayObserver {
   private readonly cost: Counter;
   private readonly attempts: Counter;
   private readonly winners: Counter;
+  private readonly hedges: Counter;
+  private readonly consensus: Counter;
   private readonly breaker: Gauge;
   private readonly inFlight: Gauge;
   private readonly queued: Gauge;
@@ -90,6 +92,8 @@ export class GatewayMetrics implements GatewayObserver {
     this.cost = new Counter({ name: `${p}cost_usd_total`, help: 'Spend in USD by deployment.', labelNames: ['deployment'], registers });
     this.attempts = new Counter({ name: `${p}attempts_total`, help: 'Upstream attempts by deployment, role (first, retry, fallback, hedge) and outcome class.', labelNames: ['deployment', 'role', 'outcome'], registers });
     this.winners = new Counter({ name: `${p}attempt_winners_total`, help: 'Attempts whose answer went to the client, by deployment and role.', labelNames: ['deployment', 'role'], registers });
+    this.hedges = new Counter({ name: `${p}hedges_total`, help: 'Requests whose first pick was hedged, by the attempt that answered: primary, hedge, or none (the request failed).', labelNames: ['winner'], registers });
+    this.consensus = new Counter({ name: `${p}consensus_requests_total`, help: 'Consensus requests by result: majority (more than half of the candidates asked agree) or no_majority.', labelNames: ['result'], registers });
     // Breaker states come from events and, at scrape time, from live stats, so the gauge is right even when no event fired.
     const readBreakers = (): LiveStats[] | undefined => this.liveStats?.();
     const breakerLabel = (id: string): string => this.deploymentLabel.value(id);
@@ -184,6 +188,7 @@ export class GatewayMetrics implements GatewayObserver {
       this.requestChildren.set(key, child);
     }
     child.inc();
+    this.countParallel(event);
     if (event.deploymentId === undefined) return;
     const bound = this.children(deployment);
     if (event.outcome === 'ok') {
@@ -197,6 +202,14 @@ export class GatewayMetrics implements GatewayObserver {
       if (usage.cachedInputTokens !== undefined && usage.cachedInputTokens > 0) bound.cachedTokens.inc(usage.cachedInputTokens);
     }
     if (event.costUsd > 0) bound.cost.inc(event.costUsd);
+  }
+
+  /** Hedges and their winners, and consensus results: both read off the finished request. */
+  private countParallel(event: RequestFinishedEvent): void {
+    if (event.consensus !== undefined) this.consensus.labels(event.consensus.majority ? 'majority' : 'no_majority').inc();
+    if (!event.attempts.some((attempt) => attempt.role === 'hedge')) return;
+    const answered = event.outcome === 'ok' ? event.attempts.at(-1) : undefined;
+    this.hedges.labels(answered === undefined ? 'none' : answered.role === 'hedge' ? 'hedge' : 'primary').inc();
   }
 
   breakerChanged(event: BreakerChangedEvent): void {

@@ -3,8 +3,12 @@ import type { OutcomeClass } from '../spec/outcome-class.js';
 import type { TaskType } from '../spec/task-type.js';
 import type { Usage } from '../spec/usage.js';
 
-/** Why an attempt was made: the decision's first pick, the same deployment again, the next candidate, or a hedge. */
-export type AttemptRole = 'first' | 'retry' | 'fallback' | 'hedge';
+/**
+ * Why an attempt was made: the decision's first pick, the same deployment again, the next
+ * candidate, a hedge beside a slow first pick, or one of the parallel calls of `mode: race` or
+ * `mode: consensus`.
+ */
+export type AttemptRole = 'first' | 'retry' | 'fallback' | 'hedge' | 'race' | 'consensus';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -63,6 +67,8 @@ export interface RequestFinishedEvent {
   costUsd: number;
   latencyMs: number;
   ttftMs?: number;
+  /** `mode: consensus`: how many of the candidates asked gave the answer returned. */
+  consensus?: { agreeing: number; asked: number; majority: boolean };
   /** Set only when prompt logging is on; redacted by the logger before it is written. */
   prompt?: string;
   completion?: string;
