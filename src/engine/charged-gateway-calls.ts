@@ -124,7 +124,7 @@ export class ChargedGatewayCalls {
       const profile = this.host.deployment(id).profile;
       return maxRequestCostUsd(profile, countTextTokens(text, profile.model), 0);
     };
-    const charge = this.accounting.begin(context, { streamed: false, estimatedTokens: Math.ceil(text.length / 4) });
+    const charge = await this.accounting.begin(context, { streamed: false, estimatedTokens: Math.ceil(text.length / 4) });
     const first = await this.reserveFirst(charge, loop, maxCost, decision.id);
     const costOf = (id: string, usage: Usage): number => this.host.cost(id, usage);
     let done: AttemptSuccess<EmbeddingResponse>;
@@ -173,7 +173,7 @@ export class ChargedGatewayCalls {
 
   private async open(prepared: Prepared, context: RequestContext, streamed: boolean): Promise<Opened> {
     const profile = prepared.decision.profile;
-    const charge = this.accounting.begin(context, { streamed, estimatedTokens: profile.inputTokens + profile.expectedOutputTokens });
+    const charge = await this.accounting.begin(context, { streamed, estimatedTokens: profile.inputTokens + profile.expectedOutputTokens });
     const first = await this.reserveFirst(charge, prepared.loop, (id) => this.maxCost(id, prepared), prepared.decision.id);
     return { charge, first };
   }
@@ -183,7 +183,7 @@ export class ChargedGatewayCalls {
     if (firstId === undefined) return { take: () => undefined };
     let held: Reservation | undefined;
     try {
-      held = await charge.reserve(maxCost(firstId));
+      held = await charge.reserveAhead(maxCost(firstId));
     } catch (error) {
       await this.fail(charge, error, decisionId);
       throw error;
@@ -192,6 +192,7 @@ export class ChargedGatewayCalls {
       take: (deploymentId) => {
         const reservation = held;
         held = undefined;
+        if (reservation !== undefined) charge.claim(reservation);
         if (reservation === undefined || deploymentId === firstId) return reservation;
         // The loop started elsewhere (a reordered plan): that attempt reserves its own amount.
         void charge.release(reservation);

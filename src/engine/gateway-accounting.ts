@@ -2,7 +2,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { Accounting } from '../accounting/accounting.js';
 import type { AdminService } from '../accounting/admin-service.js';
 import type { Principal } from '../accounting/principal.js';
-import { SlidingWindowRateLimiter, type RateLimit } from '../resilience/rate-limiter.js';
+import { SlidingWindowRateLimiter, type RateLimit, type RateLimiter, type RateUsage } from '../resilience/rate-limiter.js';
 import type { RequestContext } from './gateway.js';
 import { RequestCharge } from './request-charge.js';
 
@@ -36,7 +36,15 @@ export interface GatewayAccountingOptions {
   now?: () => number;
   /** How often the spend-rate anomaly rule is checked even when no spend arrives (default 5 min; 0: never). */
   anomalyCheckMs?: number;
+  /**
+   * Per-key RPM/TPM shared with other gateway processes (Redis, scale-out), under `key:<key id>`;
+   * its limits come from `keyRateLimit`. This process's own window by default.
+   */
+  sharedRates?: SharedRateLimiter;
 }
+
+/** A rate limiter whose check-and-count is one atomic step on shared state. */
+export type SharedRateLimiter = RateLimiter & { acquire(key: string, usage: RateUsage): Promise<boolean> };
 
 const PERIOD_WORDS: Record<string, string> = { day: 'daily', week: 'weekly', month: 'monthly', total: 'total' };
 
@@ -51,7 +59,8 @@ export class GatewayAccounting implements GatewayAccess {
   readonly accounting: Accounting;
   private readonly now: () => number;
   private readonly limits = new Map<string, RateLimit>();
-  private readonly limiter: SlidingWindowRateLimiter;
+  private readonly limiter: RateLimiter;
+  private readonly shared: SharedRateLimiter | undefined;
   private readonly anomalyTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: GatewayAccountingOptions) {
@@ -59,6 +68,7 @@ export class GatewayAccounting implements GatewayAccess {
     this.keysRequired = options.keysRequired;
     this.admin = options.accounting.admin;
     this.now = options.now ?? Date.now;
+    this.shared = options.sharedRates;
     this.limiter = new SlidingWindowRateLimiter({ limitFor: (keyId) => this.limits.get(keyId) });
     const every = options.anomalyCheckMs ?? 300_000;
     if (every > 0 && this.accounting.anomalies !== undefined) {
@@ -86,12 +96,17 @@ export class GatewayAccounting implements GatewayAccess {
     }
   }
 
+  /** The RPM/TPM of a key seen on a request, for the shared limiter (`key:<id>`). */
+  keyRateLimit(keyId: string): RateLimit | undefined {
+    return this.limits.get(keyId);
+  }
+
   /**
    * Admits one request: refuses an unauthenticated call when keys are required (whatever the
    * endpoint) and a key over its RPM or TPM limit (`estimatedTokens` counts up front, corrected
    * once the real usage is known), then opens the request's charge.
    */
-  begin(context: RequestContext, options: { streamed: boolean; estimatedTokens: number }): RequestCharge {
+  async begin(context: RequestContext, options: { streamed: boolean; estimatedTokens: number }): Promise<RequestCharge> {
     this.requireCaller(context);
     const principal = context.principal;
     let onTokens: ((tokens: number) => void) | undefined;
@@ -103,11 +118,14 @@ export class GatewayAccounting implements GatewayAccess {
       if (limits.tpm !== undefined) limit.tokensPerMinute = limits.tpm;
       this.limits.set(keyId, limit);
       const estimate = limits.tpm === undefined ? 0 : options.estimatedTokens;
-      if (!this.limiter.tryRecord(keyId, { requests: 1, tokens: estimate })) {
-        const what = limits.rpm !== undefined && this.limiter.wouldExceed(keyId, { requests: 1 }) ? `${limits.rpm} requests` : `${limits.tpm ?? 0} tokens`;
+      const { limiter, key } = this.keyWindow(keyId);
+      const admitted =
+        this.shared === undefined ? limiter.tryRecord(key, { requests: 1, tokens: estimate }) : await this.shared.acquire(key, { requests: 1, tokens: estimate });
+      if (!admitted) {
+        const what = limits.rpm !== undefined && limiter.wouldExceed(key, { requests: 1 }) ? `${limits.rpm} requests` : `${limits.tpm ?? 0} tokens`;
         throw new GatewayError('rate_limited', `Rate limit of this API key reached: ${what} per minute.`, { retryAfterMs: 5_000 });
       }
-      if (limits.tpm !== undefined) onTokens = (tokens) => this.limiter.record(keyId, { tokens: tokens - estimate });
+      if (limits.tpm !== undefined) onTokens = (tokens) => limiter.record(key, { tokens: tokens - estimate });
     }
     const charge = new RequestCharge({
       accounting: this.accounting,
@@ -131,10 +149,18 @@ export class GatewayAccounting implements GatewayAccess {
     const principal = context.principal;
     const rpm = principal?.rateLimits?.rpm;
     if (principal === undefined || rpm === undefined) return;
-    if (this.limiter.usage(principal.keyId).requests + 1 > rpm) {
+    // Synchronous: with shared limits this checks the totals last seen and counts the hit
+    // in the background, so hits may pass a shared limit by the few in flight.
+    const { limiter, key } = this.keyWindow(principal.keyId);
+    if (limiter.usage(key).requests + 1 > rpm) {
       throw new GatewayError('rate_limited', `Rate limit of this API key reached: ${rpm} requests per minute.`, { retryAfterMs: 5_000 });
     }
-    this.limiter.record(principal.keyId, { requests: 1 });
+    limiter.record(key, { requests: 1 });
+  }
+
+  /** Where a key's requests are counted: the shared limiter under `key:<id>`, else this process's window. */
+  private keyWindow(keyId: string): { limiter: RateLimiter; key: string } {
+    return this.shared === undefined ? { limiter: this.limiter, key: keyId } : { limiter: this.shared, key: `key:${keyId}` };
   }
 
   /** The caller's tightest budget; undefined when no budget applies. */

@@ -38,7 +38,7 @@ describe('openGatewayAccounting', () => {
     const [budget] = await opened.accounting.budgets.getBudgets();
     expect(budget?.budget).toMatchObject({ scope: 'team', scopeId: 'ml', period: 'day', limitUsd: 1 });
 
-    const charge = opened.begin({ requestId: 'r1', principal: { keyId: 'k1', team: 'ml' } }, { streamed: false, estimatedTokens: 10 });
+    const charge = await opened.begin({ requestId: 'r1', principal: { keyId: 'k1', team: 'ml' } }, { streamed: false, estimatedTokens: 10 });
     await charge.settle(await charge.reserve(0.7), 0.6);
     await charge.finish({ outcome: 'ok', attempts: [], costOf: () => 0 });
 
@@ -66,6 +66,6 @@ describe('openGatewayAccounting', () => {
 
   it('refuses an unauthenticated request when keys are required, whatever the endpoint', async () => {
     opened = await openGatewayAccounting({ config: parseConfig({ keys: { enabled: true }, accounting: { store: 'memory' } }, {}) });
-    expect(() => opened!.begin({ requestId: 'r2' }, { streamed: false, estimatedTokens: 1 })).toThrow(expect.objectContaining({ code: 'unauthorized' }));
+    await expect(opened!.begin({ requestId: 'r2' }, { streamed: false, estimatedTokens: 1 })).rejects.toMatchObject({ code: 'unauthorized' });
   });
 });

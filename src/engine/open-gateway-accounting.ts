@@ -10,7 +10,7 @@ import { WebhookAlertSink } from '../accounting/webhook-alert-sink.js';
 import { MemoryStore } from '../state/memory-store.js';
 import { SqliteStore } from '../state/sqlite-store.js';
 import type { Store } from '../state/store.js';
-import { GatewayAccounting } from './gateway-accounting.js';
+import { GatewayAccounting, type SharedRateLimiter } from './gateway-accounting.js';
 
 export interface OpenGatewayAccountingOptions {
   config: GatewayConfig;
@@ -24,6 +24,8 @@ export interface OpenGatewayAccountingOptions {
   store?: Store;
   /** Shared budget counters (Redis, scale-out); in-process memory by default. */
   counter?: BudgetCounter;
+  /** Shared per-key RPM/TPM (Redis, scale-out); in-process by default. */
+  sharedRates?: SharedRateLimiter;
   clock?: Clock;
 }
 
@@ -83,5 +85,9 @@ export async function openGatewayAccounting(options: OpenGatewayAccountingOption
     await accounting.close();
     throw error;
   }
-  return new GatewayAccounting({ accounting, keysRequired: options.config.keys.enabled });
+  return new GatewayAccounting({
+    accounting,
+    keysRequired: options.config.keys.enabled,
+    ...(options.sharedRates === undefined ? {} : { sharedRates: options.sharedRates }),
+  });
 }

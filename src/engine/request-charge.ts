@@ -40,6 +40,8 @@ export interface RequestChargeOptions {
 export class RequestCharge {
   private readonly options: RequestChargeOptions;
   private readonly open = new Set<Reservation>();
+  /** Held ahead of an attempt that may never start (admission can refuse it): nobody else frees them. */
+  private readonly unclaimed = new Set<Reservation>();
   private readonly waiters: Array<() => void> = [];
   private settledUsd = 0;
   private firstReservedAt: number | undefined;
@@ -61,6 +63,22 @@ export class RequestCharge {
     this.firstReservedAt ??= reservation.createdAt;
     this.open.add(reservation);
     return reservation;
+  }
+
+  /**
+   * `reserve` ahead of an attempt that may never be made (the first call, reserved before the
+   * loop so that a request over budget fails before routing work). Unless `claim`ed by the
+   * attempt, `drain` frees it at once instead of waiting for a settlement that will not come.
+   */
+  async reserveAhead(maxCostUsd: number): Promise<Reservation> {
+    const reservation = await this.reserve(maxCostUsd);
+    this.unclaimed.add(reservation);
+    return reservation;
+  }
+
+  /** The attempt a `reserveAhead` reservation was held for has started; it settles or releases it. */
+  claim(reservation: Reservation): void {
+    this.unclaimed.delete(reservation);
   }
 
   /**
@@ -121,6 +139,9 @@ export class RequestCharge {
 
   /** Resolves once every reservation is settled or released, or after `graceMs` (then frees what is left). */
   async drain(graceMs = 5_000): Promise<void> {
+    const unclaimed = [...this.unclaimed];
+    this.unclaimed.clear();
+    await Promise.all(unclaimed.map((reservation) => this.release(reservation)));
     if (this.open.size === 0) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<boolean>((resolve) => {

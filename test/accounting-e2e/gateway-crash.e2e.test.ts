@@ -1,67 +1,23 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import OpenAI from 'openai';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/state/index.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { REPO, transpileSources } from '../support/transpile-sources.js';
 import { completion, textStream } from '../e2e/openai-wire.js';
 import { ADMIN_KEY, accountedConfig } from './start-accounted-gateway.js';
 
-const repo = resolve(import.meta.dirname, '../..');
 // Inside the checkout, so that the child resolves its packages from node_modules.
-const compiled = join(repo, 'test-artifacts', `gateway-crash-${process.pid}`);
+const compiled = join(REPO, 'test-artifacts', `gateway-crash-${process.pid}`);
 const work = mkdtempSync(join(tmpdir(), 'switchyard-gateway-crash-'));
 const dataDir = join(work, 'data');
 const configPath = join(work, 'config.json');
 const PER_REQUEST_USD = 20 * 1e-6 + 900 * 1e-5;
 
 let upstream: FakeUpstream;
-
-type Strip = (file: string, source: string) => string;
-
-/**
- * Type stripping, file by file: oxc's transform (through rolldown, which the test runner brings)
- * when it loads, in well under a second for all of src; else TypeScript's transpileModule, which
- * takes tens of seconds on a small machine.
- */
-async function typeStripper(): Promise<Strip> {
-  try {
-    const { transformSync } = await import('rolldown/experimental');
-    return (file, source) => {
-      const result = transformSync(file, source, { lang: 'ts' });
-      if (result.errors.length > 0) throw new Error(`${file}: ${result.errors[0]?.message}`);
-      return result.code;
-    };
-  } catch {
-    return (_file, source) =>
-      ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true, esModuleInterop: true },
-      }).outputText;
-  }
-}
-
-/** The whole of src, types stripped file by file (checking them is the type check's business), JSON copied. */
-async function transpileSources(): Promise<void> {
-  const strip = await typeStripper();
-  mkdirSync(compiled, { recursive: true });
-  writeFileSync(join(compiled, 'package.json'), '{"type":"module"}\n');
-  for (const file of readdirSync(join(repo, 'src'), { recursive: true, encoding: 'utf8' })) {
-    const from = join(repo, 'src', file);
-    if (file.endsWith('.json')) {
-      mkdirSync(dirname(join(compiled, 'src', file)), { recursive: true });
-      copyFileSync(from, join(compiled, 'src', file));
-      continue;
-    }
-    if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file.endsWith('.d.ts')) continue;
-    const outputText = strip(file, readFileSync(from, 'utf8'));
-    const out = join(compiled, 'src', file.replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, outputText);
-  }
-}
 
 interface Child {
   process: ChildProcessWithoutNullStreams;
@@ -100,7 +56,7 @@ async function admin(url: string, path: string, init: { method?: string; body?: 
 }
 
 beforeAll(async () => {
-  await transpileSources();
+  await transpileSources(compiled);
   upstream = await startFakeUpstream(async (request) => {
     const body = request.json as { stream?: boolean; model: string };
     await new Promise((resolve) => setTimeout(resolve, 5));

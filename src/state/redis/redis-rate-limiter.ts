@@ -84,7 +84,7 @@ interface LocalEvent {
  *
  * It also has the resilience layer's synchronous RateLimiter shape (`wouldExceed`, `record`,
  * `tryRecord`, `usage`) answered from the totals Redis last returned, for the router's cheap
- * availability check; admission itself should call `acquire`. While Redis is unreachable every
+ * availability check; admission (deployments and API keys) calls `acquire`. While Redis is unreachable every
  * call falls back to a local window holding this process's share of each limit.
  */
 export class RedisRateLimiter {
@@ -137,9 +137,13 @@ export class RedisRateLimiter {
     return true;
   }
 
+  /**
+   * The totals Redis last reported, trusted for one bucket: older ones may still say "full" after
+   * the window slid, which would keep the router away from a deployment `acquire` would admit.
+   */
   usage(key: string): { requests: number; tokens: number } {
     const seen = this.seen.get(key);
-    if (seen === undefined || this.now() - seen.at >= this.windowMs) return { requests: 0, tokens: 0 };
+    if (seen === undefined || this.now() - seen.at >= this.bucketMs) return { requests: 0, tokens: 0 };
     return { requests: seen.requests, tokens: seen.tokens };
   }
 
