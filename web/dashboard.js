@@ -305,6 +305,29 @@
     }
   }
 
+  const BATCH_PILL = { completed: 'ok', failed: 'bad', expired: 'bad', cancelled: 'warn', cancelling: 'warn' };
+
+  function renderBatches(snap) {
+    const rows = (snap.batches || []).map((b) => {
+      const tr = el('tr');
+      tr.dataset.batch = b.id;
+      const status = el('td');
+      status.append(el('span', `pill ${BATCH_PILL[b.status] || 'half_open'}`, b.status.replace('_', ' ')));
+      const done = b.completed + b.failed;
+      const progress = el('td');
+      const bar = el('div', 'errbar');
+      const track = el('div', 'track');
+      const fill = el('div', `fill ${b.failed > 0 ? 'warn' : 'ok'}`);
+      fill.style.width = `${b.total > 0 ? Math.min(100, (done / b.total) * 100) : 0}%`;
+      track.append(fill);
+      bar.append(track, el('span', '', b.total > 0 ? fmtPct(done / b.total) : '–'));
+      progress.append(bar);
+      tr.append(el('td', 'dep', b.id), status, el('td', 'num done', `${fmtInt(done)} / ${fmtInt(b.total)}`), el('td', 'num failed', fmtInt(b.failed)), progress, el('td', 'num', fmtUsd(b.costUsd)), el('td', 'muted', fmtClock(b.createdAt)));
+      return tr;
+    });
+    replaceRows($('batches').tBodies[0], rows, 'No batch jobs.', 7);
+  }
+
   /** Two reasons that say the most at a glance: what made the pick rank first, and anything unusual. */
   function headlineReasons(reasons) {
     const ranked = reasons.find((r) => /ranks first/.test(r));
@@ -359,6 +382,7 @@
       renderMix(snap);
       renderBreakers(snap);
       renderBudgets(snap);
+      renderBatches(snap);
       renderDecisions(snap);
       document.body.dataset.updated = String(snap.generatedAt);
       setStatus('live', `live · ${fmtClock(snap.generatedAt)}`);

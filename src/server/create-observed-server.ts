@@ -1,5 +1,6 @@
 import type { Gateway } from '../engine/gateway.js';
 import type { Telemetry } from '../telemetry/create-telemetry.js';
+import type { BatchProgressView } from '../telemetry/dashboard-snapshot.js';
 import type { BudgetLevel } from '../telemetry/gateway-observer.js';
 import { BreakerWatcher } from '../telemetry/breaker-watcher.js';
 import { createServer, type ServerOptions, type SwitchyardServer } from './create-server.js';
@@ -10,6 +11,8 @@ export type ObservedServerOptions = ServerOptions &
   TelemetryRoutesOptions & {
     /** Budget levels for metrics and the dashboard, e.g. from cost control's `admin.getBudgets`. */
     budgets?: () => Promise<readonly BudgetLevel[]> | readonly BudgetLevel[];
+    /** Batch jobs for the dashboard's batches panel, e.g. from the batch runner. */
+    batches?: () => readonly BatchProgressView[];
   };
 
 /**
@@ -27,6 +30,7 @@ export async function createObservedServer(gateway: Gateway, telemetry: Telemetr
   // Breaker transitions become log lines and dashboard timestamps, compared once a second off the request path.
   const breakers = new BreakerWatcher(() => served.stats(), telemetry.observer).start();
   if (options.budgets !== undefined) telemetry.attachBudgets(options.budgets);
+  if (options.batches !== undefined) telemetry.attachBatches(options.batches);
   const routes = await telemetryRoutes(telemetry, options);
   const server = createServer(wrap(gateway), {
     ...options,

@@ -14,6 +14,8 @@ export interface DashboardSnapshot {
   routingMix: Array<{ task: string; total: number; deployments: Record<string, number> }>;
   breakers: Array<{ deploymentId: string; state: BreakerState; inFlight: number; since?: number }>;
   budgets: BudgetStatusView[];
+  /** Offline batch jobs, newest first: progress and what they cost so far. */
+  batches: BatchProgressView[];
   decisions: Array<{
     id: string;
     at: number;
@@ -29,6 +31,18 @@ export interface DashboardSnapshot {
   }>;
 }
 
+/** One batch job as the dashboard shows it. */
+export interface BatchProgressView {
+  id: string;
+  status: string;
+  total: number;
+  completed: number;
+  failed: number;
+  costUsd: number;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
 export interface DashboardSources {
   stats: RollingStats;
   decisions: DecisionLog;
@@ -36,6 +50,8 @@ export interface DashboardSources {
   liveStats?: () => LiveStats[];
   /** Budget levels pulled from cost control; those pushed as events fill in the rest. */
   budgets?: () => Promise<readonly BudgetLevel[]> | readonly BudgetLevel[];
+  /** Batch jobs, from the batch runner. */
+  batches?: () => readonly BatchProgressView[];
   now?: () => number;
 }
 
@@ -106,6 +122,7 @@ export async function buildDashboardSnapshot(sources: DashboardSources, windowMs
     routingMix: [...mix].map(([task, e]) => ({ task, ...e })).sort((a, b) => b.total - a.total),
     breakers,
     budgets: await budgetViews(sources, now),
+    batches: [...(sources.batches?.() ?? [])],
     decisions: recent.slice(0, 15).map(summarizeForDashboard),
   };
 }

@@ -47,7 +47,12 @@ describe.skipIf(!present)('dashboard in a real browser', () => {
     telemetry = await openTelemetry(config);
     gateway = buildGateway(config, { env: {} });
     // One budget pulled from cost control at every refresh, two pushed as events.
-    server = await createObservedServer(gateway, telemetry, { adminKey: ADMIN_KEY, budgets: () => [{ scope: 'team', name: 'support', spentUsd: 96, limitUsd: 100 }] });
+    server = await createObservedServer(gateway, telemetry, {
+      adminKey: ADMIN_KEY,
+      budgets: () => [{ scope: 'team', name: 'support', spentUsd: 96, limitUsd: 100 }],
+      // A batch job half done, as the batch runner reports it.
+      batches: () => [{ id: 'batch_demo', status: 'in_progress', total: 10, completed: 4, failed: 1, costUsd: 0.012, createdAt: Date.now() }],
+    });
     url = (await server.listen(0)).url;
     // Budget levels as cost control pushes them.
     telemetry.observer.budgetUpdated?.({ at: Date.now(), scope: 'team', name: 'search', spentUsd: 72, limitUsd: 100 });
@@ -95,6 +100,7 @@ describe.skipIf(!present)('dashboard in a real browser', () => {
     expect(await page.$$eval('#mix .mix-row', (rows) => rows.map((row) => row.getAttribute('data-task')))).toEqual(expect.arrayContaining(['coding', 'math', 'translation']));
     expect(await page.$$eval('#breakers .breaker', (rows) => rows.length)).toBeGreaterThanOrEqual(3);
     expect(await page.$$eval('#budgets .budget', (bars) => bars.length)).toBe(3);
+    expect(await page.$$eval('#batches tbody tr[data-batch]', (rows) => rows.map((row) => [row.getAttribute('data-batch'), row.querySelector('td.done')?.textContent]))).toEqual([['batch_demo', '5 / 10']]);
     expect(await page.$$eval('#decisions tbody tr[data-decision]', (rows) => rows.length)).toBeGreaterThan(0);
     // The flaky model, called directly, fails now and then: failures show on the chart.
     await page.waitForSelector('#chart-requests circle.error-mark', { timeout: 15_000 });

@@ -111,6 +111,11 @@ export class BatchRunner {
     return batch;
   }
 
+  /** Every caller's batches, newest first: for the operator (dashboard), never for an API caller. */
+  allBatches(limit: number): BatchRecord[] {
+    return this.options.store.listBatches(limit);
+  }
+
   listBatches(caller: { keyId: string } | undefined, limit: number): BatchRecord[] {
     return this.options.store.listBatches(10_000).filter((batch) => ownedBy(batch, caller)).slice(0, limit);
   }

@@ -33,6 +33,8 @@ export interface BatchRecord {
   total: number;
   completed: number;
   failed: number;
+  /** What the answered lines cost so far (USD), as their output lines report it; read, never stored. */
+  costUsd?: number;
   metadata?: Record<string, string>;
   /** Who created the batch: its lines run as this caller, under its budgets and allowed models. */
   owner?: { keyId: string; owner?: string; team?: string; allowedModels?: string[] };

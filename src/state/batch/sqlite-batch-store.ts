@@ -34,7 +34,10 @@ export class SqliteBatchStore {
       results: this.db.prepare<[string], { line_index: number; ok: number; line: string }>('SELECT line_index, ok, line FROM batch_line_results WHERE batch_id = ? ORDER BY line_index'),
       putGroup: this.db.prepare<[string, string, string]>('INSERT INTO batch_native_groups (id, batch_id, record) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record'),
       groups: this.db.prepare<[string], { record: string }>('SELECT record FROM batch_native_groups WHERE batch_id = ? ORDER BY id'),
-      counts: this.db.prepare<[string], { completed: number | null; failed: number | null }>('SELECT SUM(ok) AS completed, SUM(1 - ok) AS failed FROM batch_line_results WHERE batch_id = ?'),
+      // The cost is read from the committed output lines themselves (`switchyard.cost_usd`), so it can never disagree with them.
+      counts: this.db.prepare<[string], { completed: number | null; failed: number | null; cost: number | null }>(
+        "SELECT SUM(ok) AS completed, SUM(1 - ok) AS failed, SUM(CASE WHEN ok = 1 THEN json_extract(line, '$.response.body.switchyard.cost_usd') ELSE 0 END) AS cost FROM batch_line_results WHERE batch_id = ?",
+      ),
     };
   }
 
@@ -98,6 +101,6 @@ export class SqliteBatchStore {
 
   private withCounts(record: BatchRecord): BatchRecord {
     const counts = this.statements.counts.get(record.id);
-    return { ...record, completed: counts?.completed ?? 0, failed: counts?.failed ?? 0 };
+    return { ...record, completed: counts?.completed ?? 0, failed: counts?.failed ?? 0, costUsd: counts?.cost ?? 0 };
   }
 }
