@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { batchesSchema } from './batches-config-schema.js';
 import { cacheSchema, policyCacheSchema } from './cache-config-schema.js';
 import { experimentSchema, learningSchema } from './learning-config-schema.js';
+import { deploymentHealthCheckSchema, healthChecksSchema } from './health-check-config-schema.js';
 import { TASK_TYPES } from '../spec/task-type.js';
 
 const nonNegative = z.number().finite().nonnegative();
@@ -62,6 +63,8 @@ const deploymentSchema = z
     latency: z.object({ ttftMs: nonNegative, outputTokensPerSecond: z.number().positive() }).partial().strict().optional(),
     limits: z.object({ requestsPerMinute: positiveInt, tokensPerMinute: positiveInt, maxConcurrent: positiveInt }).partial().strict().optional(),
     deadlines: deadlinesSchema.optional(),
+    /** This deployment's active health check, over the global `healthChecks`. */
+    healthCheck: deploymentHealthCheckSchema.optional(),
     settings: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
@@ -113,6 +116,7 @@ export const configSchema = z
     aliases: z.record(z.string(), z.array(z.string()).min(1)).default({}),
     policies: z.record(z.string(), policySchema).default({}),
     routing: z.object({ defaultPolicy: z.string().default('balanced') }).strict().prefault({}),
+    healthChecks: healthChecksSchema.prefault({}),
     /** `auto`: serve the simulated models only when no real deployment is configured. */
     simulated: z.enum(['auto', 'on', 'off']).default('auto'),
     /** Add real deployments for provider API keys found in the environment. */

@@ -9,5 +9,7 @@ describe('switchyard.example.yaml', () => {
     expect(config.deployments.map((d) => d.id)).toContain('local/llama3');
     expect(config.providers.local?.baseUrl).toBe('http://127.0.0.1:11434/v1');
     expect(config.policies.thrifty?.budgetAware?.floor).toBe(0.2);
+    expect(config.healthChecks).toEqual({ enabled: false, intervalMs: 30_000, timeoutMs: 5_000, failuresToOpen: 2 });
+    expect(config.deployments.find((d) => d.id === 'local/llama3')?.healthCheck).toEqual({ enabled: true, intervalMs: 10_000 });
   });
 });

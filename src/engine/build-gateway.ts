@@ -8,7 +8,6 @@ import type { DecideDeps } from '../routing/decide.js';
 import { Resilience } from '../resilience/resilience.js';
 import type { BreakerStore } from '../resilience/breaker-store.js';
 import type { RateLimiter } from '../resilience/rate-limiter.js';
-import type { ConcurrencyLeases } from '../resilience/leased-concurrency-gate.js';
 import type { LiveStats } from '../spec/live-stats.js';
 import { findOpenAICompatiblePreset } from '../providers/openai/index.js';
 import type { ProviderFactory } from '../providers/provider-factory.js';
@@ -24,6 +23,7 @@ import { SwitchyardGateway } from './switchyard-gateway.js';
 import { withResponseCache, type WithResponseCacheOptions } from './cache/with-response-cache.js';
 import type { GatewayLearning } from './learning/gateway-learning.js';
 import { resolveTarget } from './resolve-target.js';
+import type { BuiltEngine } from './start-gateway-upkeep.js';
 import { GatewayNativeBatch } from './batch/native-batch-access.js';
 import { timeOrderedUuid } from './time-ordered-uuid.js';
 
@@ -44,13 +44,13 @@ export interface BuildGatewayOptions {
   learning?: GatewayLearning;
   /** Cluster-wide breakers, rate limits and live stats (Redis, scale-out); this process's own by default. */
   sharedState?: BuildGatewaySharedState;
+  /** Told of each built engine before it serves, for the work beside it (`startGatewayUpkeep`). */
+  onBuilt?(engine: BuiltEngine): void;
 }
 
 export interface BuildGatewaySharedState {
   breakerStore: BreakerStore;
   rateLimiter: RateLimiter;
-  /** Cluster-wide concurrency slots, taken on top of this process's own queue. */
-  concurrency?: ConcurrencyLeases;
   /** Publishes this gateway's live stats for the other processes (restarted on each build). */
   liveStats?: { start(source: () => ReadonlyMap<string, LiveStats>): void; stop(): void };
 }
@@ -183,14 +183,7 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
   const profiles = new Map([...deployments.values()].map((d) => [d.id, d.profile]));
   const shared = options.sharedState;
   const resilience = new Resilience(
-    shared === undefined
-      ? { profiles }
-      : {
-          profiles,
-          breaker: { store: shared.breakerStore },
-          rates: shared.rateLimiter,
-          ...(shared.concurrency === undefined ? {} : { concurrencyLeases: shared.concurrency }),
-        },
+    shared === undefined ? { profiles } : { profiles, breaker: { store: shared.breakerStore }, rates: shared.rateLimiter },
   );
   if (shared?.liveStats !== undefined) {
     shared.liveStats.stop();
@@ -224,6 +217,7 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
     gatewayOptions.learning = options.learning;
   }
   const gateway = new SwitchyardGateway(gatewayOptions);
+  options.onBuilt?.({ resilience, tables });
   const cacheOptions: WithResponseCacheOptions = { ...options.cache };
   if (options.accounting !== undefined) {
     const accounting = options.accounting;

@@ -11,6 +11,7 @@ import {
   open,
   settleCooldown,
   type BreakerChange,
+  type BreakerReason,
   type CircuitBreakerOptions,
   type ResolvedBreakerOptions,
 } from './circuit-breaker.js';
@@ -27,6 +28,8 @@ export interface BreakerTicket {
 export interface BreakerTransition extends BreakerChange {
   deploymentId: string;
   at: number;
+  /** When an open breaker lets probes through again (epoch ms); set on transitions to `open`. */
+  openUntil?: number;
 }
 
 export type BreakerRefusal = 'open' | 'cooling_down' | 'probes_busy';
@@ -130,10 +133,10 @@ export class BreakerRegistry {
     this.store.set(ticket.deploymentId, record);
   }
 
-  /** Takes a deployment out of rotation, e.g. after the upstream rejected our credentials. */
-  forceOpen(deploymentId: string, cooldownMs = this.options.maxCooldownMs): void {
+  /** Takes a deployment out of rotation, e.g. after the upstream rejected our credentials or failed its health checks. */
+  forceOpen(deploymentId: string, cooldownMs = this.options.maxCooldownMs, reason: BreakerReason = 'forced'): void {
     const record = this.recordOf(deploymentId);
-    this.commit(deploymentId, record, open(record, this.clock.now(), 'forced', cooldownMs));
+    this.commit(deploymentId, record, open(record, this.clock.now(), reason, cooldownMs));
   }
 
   /** Feeds an active health check: a failure counts like a call's; a success ends an open cooldown early. */
@@ -173,7 +176,7 @@ export class BreakerRegistry {
   private commit(deploymentId: string, record: BreakerRecord, change: BreakerChange | undefined): void {
     this.store.set(deploymentId, record);
     if (change === undefined || this.listeners.size === 0) return;
-    const transition: BreakerTransition = { ...change, deploymentId, at: this.clock.now() };
+    const transition: BreakerTransition = { ...change, deploymentId, at: this.clock.now(), ...(record.state === 'open' ? { openUntil: record.openUntil } : {}) };
     for (const listener of this.listeners) listener(transition);
   }
 }

@@ -67,4 +67,32 @@ describe('ConcurrencyLimiter', () => {
     expect(gate.inFlight('free')).toBe(10);
     expect(gate.isSaturated('free')).toBe(false);
   });
+
+  it('tells listeners the queue length as requests join it, get a slot, or give up waiting', async () => {
+    const gate = limiter(1, 5);
+    const seen: Array<[string, number]> = [];
+    const unsubscribe = gate.onQueueChange((key, queued) => seen.push([key, queued]));
+    const first = await gate.acquire('d');
+    const second = gate.acquire('d');
+    const controller = new AbortController();
+    const third = gate.acquire('d', { signal: controller.signal }).catch((e: unknown) => e);
+    expect(seen).toEqual([
+      ['d', 1],
+      ['d', 2],
+    ]);
+    controller.abort();
+    await third;
+    first();
+    (await second)();
+    expect(seen).toEqual([
+      ['d', 1],
+      ['d', 2],
+      ['d', 1],
+      ['d', 0],
+    ]);
+    unsubscribe();
+    await gate.acquire('d');
+    void gate.acquire('d');
+    expect(seen).toHaveLength(4);
+  });
 });

@@ -29,7 +29,12 @@ export interface ConcurrencyGate {
   queued(key: string): number;
   /** True when a new request would have to queue. */
   isSaturated(key: string): boolean;
+  /** Subscribes to queue length changes (for metrics). Returns an unsubscribe function. */
+  onQueueChange?(listener: QueueListener): () => void;
 }
+
+/** Told the new queue length of a key each time a request joins or leaves its queue. */
+export type QueueListener = (key: string, queued: number) => void;
 
 interface Waiter {
   resolve(release: ReleaseSlot): void;
@@ -52,6 +57,7 @@ export interface ConcurrencyLimiterOptions {
 export class ConcurrencyLimiter implements ConcurrencyGate {
   private readonly lanes = new Map<string, Lane>();
   private readonly clock: Clock;
+  private readonly listeners = new Set<QueueListener>();
 
   constructor(private readonly options: ConcurrencyLimiterOptions) {
     this.clock = options.clock ?? realClock;
@@ -94,12 +100,19 @@ export class ConcurrencyLimiter implements ConcurrencyGate {
         waiter.onAbort = () => {
           const at = lane.queue.indexOf(waiter);
           if (at >= 0) lane.queue.splice(at, 1);
+          if (at >= 0) this.queueChanged(key, lane);
           reject(abortReason(signal));
         };
         signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
       lane.queue.push(waiter);
+      this.queueChanged(key, lane);
     });
+  }
+
+  onQueueChange(listener: QueueListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   inFlight(key: string): number {
@@ -124,6 +137,10 @@ export class ConcurrencyLimiter implements ConcurrencyGate {
     return lane;
   }
 
+  private queueChanged(key: string, lane: Lane): void {
+    for (const listener of this.listeners) listener(key, lane.queue.length);
+  }
+
   private releaser(key: string, lane: Lane): ReleaseSlot {
     let released = false;
     return () => {
@@ -134,6 +151,7 @@ export class ConcurrencyLimiter implements ConcurrencyGate {
       if (next === undefined) return;
       if (next.onAbort !== undefined) next.signal?.removeEventListener('abort', next.onAbort);
       lane.active += 1;
+      this.queueChanged(key, lane);
       next.resolve(this.releaser(key, lane));
     };
   }

@@ -35,6 +35,7 @@ export {
   type ConcurrencyGate,
   type ConcurrencyLimit,
   type ConcurrencyLimiterOptions,
+  type QueueListener,
   type ReleaseSlot,
 } from './concurrency-limiter.js';
 export { SlidingWindowRateLimiter, type RateLimit, type RateLimiter, type RateUsage, type SlidingWindowRateLimiterOptions } from './rate-limiter.js';

@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.js';
-import type { ModelProfile } from '../spec/model-profile.js';
+import { modelProfileFixture } from '../../test/support/model-profile-fixture.js';
 import { ManualClock } from './manual-clock.js';
 import { Resilience } from './resilience.js';
 import { AttemptsFailedError, runResilientAttempts, type ResilientAttemptsOptions } from './run-resilient-attempts.js';
 
-function profile(id: string, contextWindow = 8_000): ModelProfile {
-  return {
-    id,
-    provider: 'openai',
-    model: id,
-    pricing: { inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: 0.5 },
-    contextWindow,
-    maxOutputTokens: 1_000,
-    capabilities: { tools: true, vision: false, json: true, streaming: true, embeddings: false },
-    quality: { default: 0.5 },
-    latency: { ttftMs: 300, outputTokensPerSecond: 50 },
-    limits: {},
-    source: { pricing: 'config', quality: 'default' },
-    simulated: false,
-  };
+function profile(id: string, contextWindow = 8_000) {
+  return modelProfileFixture(id, { contextWindow });
 }
 
 const profiles = new Map(['a', 'b', 'c'].map((id) => [id, profile(id)]));

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/config-schema.js';
 import { watchConfig } from '../config/config-watcher.js';
 import { buildGateway } from '../engine/build-gateway.js';
+import { startGatewayUpkeep, type BuiltEngine, type GatewayUpkeep } from '../engine/start-gateway-upkeep.js';
 import type { Gateway, GatewaySummary } from '../engine/gateway.js';
 import type { GatewayAccounting } from '../engine/gateway-accounting.js';
 import { openGatewayAccounting } from '../engine/open-gateway-accounting.js';
@@ -16,7 +17,6 @@ import { accountingServerOptions } from './accounting-server-options.js';
 import { createObservedServer } from './create-observed-server.js';
 import { learningRoutes } from './learning-routes.js';
 import { openBatchRunner } from '../engine/batch/open-batch-runner.js';
-import { batchProgressViews } from './batch-progress-views.js';
 import { batchRoutes } from './batch-routes.js';
 import { chatCompletionBody } from './chat-completion-body.js';
 import { parseChatRequest } from './parse-chat-request.js';
@@ -70,15 +70,13 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
   const log = telemetry.logger;
   // Deployment limits for the shared rate and concurrency checks, refreshed on every (re)build.
   let limits = new Map<string, ModelLimits>();
-  // API keys' RPM/TPM are counted under `key:<id>`; their limits are known once a request shows them.
-  let keyLimits: ((keyId: string) => ModelLimits | undefined) | undefined;
   const scaleOut = await openScaleOut({
     config,
     env,
     dataDir,
     logger: log,
     metricsRegistry: telemetry.metrics.registry,
-    limitsFor: (id) => (id.startsWith('key:') ? keyLimits?.(id.slice(4)) : limits.get(id)),
+    limitsFor: (id) => limits.get(id),
     expectedProcesses: options.expectedProcesses ?? 1,
     ...options.sharedNamespace,
   });
@@ -91,10 +89,8 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
       logger: log,
       metricsRegistry: telemetry.metrics.registry,
       ...(scaleOut.store === undefined ? {} : { store: scaleOut.store }),
-      ...(shared === undefined ? {} : { counter: shared.budgetCounter, sharedRates: shared.rateLimiter }),
+      ...(shared === undefined ? {} : { counter: shared.budgetCounter }),
     });
-    const opened = accounting;
-    keyLimits = (keyId) => opened.keyRateLimit(keyId);
   } catch (error) {
     await scaleOut.close();
     await scaleOut.store?.close();
@@ -105,13 +101,23 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
   // Learned weights and stored feedback load here, once, before the first request.
   const learning = openGatewayLearning(config, { dataDir });
   const sharedState =
-    shared === undefined
-      ? undefined
-      : { breakerStore: shared.breakerStore, rateLimiter: shared.rateLimiter, concurrency: shared.concurrency, liveStats: shared.liveStats };
+    shared === undefined ? undefined : { breakerStore: shared.breakerStore, rateLimiter: shared.rateLimiter, liveStats: shared.liveStats };
+  // Breaker and queue events and the health checks of the engine serving now; replaced with it.
+  let upkeep: GatewayUpkeep | undefined;
   const build = (next: GatewayConfig): Gateway => {
-    const gateway = buildGateway(next, { env, accounting, learning, cache: { observer: telemetry.observer }, ...(sharedState === undefined ? {} : { sharedState }) });
+    let engine: BuiltEngine | undefined;
+    const gateway = buildGateway(next, {
+      env,
+      accounting,
+      learning,
+      cache: { observer: telemetry.observer },
+      ...(sharedState === undefined ? {} : { sharedState }),
+      onBuilt: (built) => (engine = built),
+    });
     warmUpTokenizers(gateway);
     limits = new Map(gateway.listModels().flatMap((model) => (model.profile === undefined ? [] : [[model.id, model.profile.limits] as const])));
+    upkeep?.stop();
+    upkeep = engine === undefined ? undefined : startGatewayUpkeep(engine, { config: next, observer: telemetry.observer, logger: log });
     return gateway;
   };
   let current = build(config);
@@ -141,7 +147,6 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
     routes: { ...routes, ...batchRoutes(batches.runner), ...learningRoutes(learning, audited.decisions, adminKey === undefined ? {} : { adminKey }) },
     ...(adminKey === undefined ? {} : { adminKey }),
     budgets: async () => budgetLevels((await accounting.admin.getBudgets({})).data),
-    batches: () => batchProgressViews(batches.runner),
   });
   const { url, port } = await server.listen(options.port ?? config.server.port, options.host ?? config.server.host);
   log.info({ url }, 'switchyard listening');
@@ -178,6 +183,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
       stopWatching?.();
       await server.close(10_000);
       await batches.close();
+      upkeep?.stop();
       await current.close();
       await accounting.close();
       await scaleOut.close();

@@ -9,8 +9,10 @@ export interface BreakerWatcherOptions {
 
 /**
  * Turns breaker states read from live stats into `breakerChanged` events, by comparing them on a
- * timer off the request path. It stands in for the engine reporting transitions as they happen:
- * a breaker that opens and closes again within one interval goes unseen.
+ * timer off the request path. The engine pushes its own breakers' flips as they happen; this poll
+ * is the backstop for flips it cannot push (breakers shared with other processes), and alone it
+ * would miss a breaker that opens and closes again within one interval. Telemetry passes each
+ * flip on once (`distinctBreakerChanges`).
  */
 export class BreakerWatcher {
   private readonly last = new Map<string, BreakerState>();

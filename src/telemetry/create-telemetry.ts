@@ -1,8 +1,9 @@
 import type { Logger, LevelWithSilent, DestinationStream } from 'pino';
 import type { LiveStats } from '../spec/live-stats.js';
 import { combineObservers } from './combine-observers.js';
+import { distinctBreakerChanges } from './distinct-breaker-changes.js';
 import { createLogger } from './create-logger.js';
-import { buildDashboardSnapshot, type BatchProgressView, type DashboardSnapshot } from './dashboard-snapshot.js';
+import { buildDashboardSnapshot, type DashboardSnapshot } from './dashboard-snapshot.js';
 import type { DecisionLog } from './decision-record.js';
 import { DecisionRecorder } from './decision-recorder.js';
 import { GatewayMetrics, type GatewayMetricsOptions } from './gateway-metrics.js';
@@ -42,8 +43,6 @@ export interface Telemetry {
   attachLiveStats(source: () => LiveStats[]): void;
   /** Lets metrics and the dashboard read budget levels from cost control (e.g. its admin `getBudgets`). */
   attachBudgets(source: () => Promise<readonly BudgetLevel[]> | readonly BudgetLevel[]): void;
-  /** Lets the dashboard show batch jobs' progress (from the batch runner). */
-  attachBatches(source: () => readonly BatchProgressView[]): void;
   dashboard(windowMs: number): Promise<DashboardSnapshot>;
   close(): Promise<void>;
 }
@@ -60,10 +59,9 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   const board = new StatusBoard();
   const listeners: GatewayObserver[] = [metrics, stats, new DecisionRecorder(decisions), board, new RequestLogListener(logger, { logPrompts: capturePrompts })];
   if (options.tracing !== undefined) listeners.push(options.tracing.observer);
-  const observer = combineObservers(listeners, (error, event) => logger.error({ err: error, event }, 'telemetry listener failed')) ?? {};
+  const observer = distinctBreakerChanges(combineObservers(listeners, (error, event) => logger.error({ err: error, event }, 'telemetry listener failed')) ?? {});
   let liveStats: (() => LiveStats[]) | undefined;
   let budgets: (() => Promise<readonly BudgetLevel[]> | readonly BudgetLevel[]) | undefined;
-  let batches: (() => readonly BatchProgressView[]) | undefined;
   return {
     observer,
     logger,
@@ -80,11 +78,8 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
       budgets = source;
       metrics.trackBudgets(source);
     },
-    attachBatches(source) {
-      batches = source;
-    },
     dashboard(windowMs) {
-      return buildDashboardSnapshot({ stats, decisions, board, now, ...(liveStats ? { liveStats } : {}), ...(budgets ? { budgets } : {}), ...(batches ? { batches } : {}) }, windowMs);
+      return buildDashboardSnapshot({ stats, decisions, board, now, ...(liveStats ? { liveStats } : {}), ...(budgets ? { budgets } : {}) }, windowMs);
     },
     async close() {
       // A collector that is down must not make shutdown fail.
