@@ -208,5 +208,10 @@ describe('spread attempts: hedging and race', () => {
     expect(error).toBeInstanceOf(AttemptsFailedError);
     expect((error as AttemptsFailedError).error.code).toBe('client_closed');
     expect(leg('a').signal.aborted && leg('b').signal.aborted).toBe(true);
+    // A client that left says nothing about either deployment.
+    for (const id of ['a', 'b']) {
+      expect(resilience.liveStats(id).inFlight).toBe(0);
+      expect(resilience.liveStats(id).errorRate ?? 0).toBe(0);
+    }
   });
 });

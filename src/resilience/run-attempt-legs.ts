@@ -1,4 +1,5 @@
 import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
+import { abortReason } from './abort-reason.js';
 import type { AttemptPermit } from './attempt-permit.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Admission } from './resilience.js';
@@ -64,6 +65,8 @@ interface Leg {
   deploymentId: string;
   primary: boolean;
   controller: AbortController;
+  /** The request's signal and the leg's own, together. */
+  signal: AbortSignal;
   /** Set once admitted (the primary comes admitted). */
   permit?: AttemptPermit;
   started: number;
@@ -89,7 +92,14 @@ export function runAttemptLegs<T>(input: AttemptLegsInput<T>): Promise<LegWin<T>
 
   return new Promise<LegWin<T>>((resolve, reject) => {
     const running = (): boolean => legs.some((leg) => leg.state === 'running');
-    const legSignal = (leg: Leg): AbortSignal => (signal === undefined ? leg.controller.signal : AbortSignal.any([signal, leg.controller.signal]));
+    const newLeg = (deploymentId: string, primary: boolean, permit?: AttemptPermit): Leg => {
+      const controller = new AbortController();
+      const legSignal = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
+      const leg: Leg = { deploymentId, primary, controller, signal: legSignal, started: clock.now(), state: 'running' };
+      if (permit !== undefined) leg.permit = permit;
+      legs.push(leg);
+      return leg;
+    };
     const stopTimers = (): void => {
       for (const timer of timers) clock.clearTimeout(timer);
       timers.clear();
@@ -138,14 +148,15 @@ export function runAttemptLegs<T>(input: AttemptLegsInput<T>): Promise<LegWin<T>
       if (settled || leg.state !== 'running') return;
       leg.state = 'failed';
       leg.latencyMs = clock.now() - leg.started;
-      leg.error = toGatewayError(thrown);
+      // The client gone says nothing about the deployment: its permit must hear exactly that.
+      leg.error = signal?.aborted === true ? abortReason(signal) : toGatewayError(thrown);
       leg.permit?.failed(leg.error, { latencyMs: leg.latencyMs });
       if (!leg.primary && leg.permit !== undefined) leg.step = step(leg, leg.error, leg.latencyMs, input.role);
       giveUpIfIdle();
     };
 
     const run = (leg: Leg): void => {
-      input.call(leg.deploymentId, legSignal(leg)).then(
+      input.call(leg.deploymentId, leg.signal).then(
         (value) => {
           if (settled || leg.state !== 'running') {
             input.discard?.(value);
@@ -158,9 +169,8 @@ export function runAttemptLegs<T>(input: AttemptLegsInput<T>): Promise<LegWin<T>
     };
 
     const startOther = (deploymentId: string): void => {
-      const leg: Leg = { deploymentId, primary: false, controller: new AbortController(), started: clock.now(), state: 'running' };
-      legs.push(leg);
-      input.admit(deploymentId, legSignal(leg)).then(
+      const leg = newLeg(deploymentId, false);
+      input.admit(deploymentId, leg.signal).then(
         (admission) => {
           if (!admission.admitted) {
             leg.step = { deploymentId, called: false, outcome: admission.error.outcome, error: admission.error, latencyMs: 0, role: input.role };
@@ -179,15 +189,13 @@ export function runAttemptLegs<T>(input: AttemptLegsInput<T>): Promise<LegWin<T>
         (thrown: unknown) => {
           // Admission only throws when the leg's signal fired while it queued.
           leg.state = 'failed';
-          leg.error = toGatewayError(thrown);
+          leg.error = signal?.aborted === true ? abortReason(signal) : toGatewayError(thrown);
           giveUpIfIdle();
         },
       );
     };
 
-    const primary: Leg = { deploymentId: input.primary.deploymentId, primary: true, controller: new AbortController(), permit: input.primary.permit, started: clock.now(), state: 'running' };
-    legs.push(primary);
-    run(primary);
+    run(newLeg(input.primary.deploymentId, true, input.primary.permit));
     for (const other of input.others) {
       if (other.delayMs <= 0) {
         startOther(other.deploymentId);
