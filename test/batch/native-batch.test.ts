@@ -133,7 +133,23 @@ describe.each(['openai', 'anthropic'] as const)('native batch through the %s bat
     expect(fake.directCalls()).toHaveLength(0);
   });
 
-  it('runs every line directly with batch native off (metadata), at the list price', async () => {
+  it('passes a cancel on to the provider and keeps polling until the provider batch has ended', async () => {
+    const { fake, accounting, open } = await setup(kind);
+    const { store, runner } = open();
+    const file = runner.uploadFile(input(['a', 'b']), { purpose: 'batch', filename: 'in.jsonl' });
+    const batch = runner.create({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h' });
+    await until(() => store.nativeGroups(batch.id)[0]?.status === 'submitted');
+    expect(runner.cancel(batch.id).status).toBe('cancelling');
+    await until(() => [...fake.batches.values()][0]?.cancelled === true);
+    expect(store.getBatch(batch.id)?.status).toBe('cancelling');
+    // What the provider finished before it stopped is still delivered and charged.
+    fake.finish();
+    await runner.whenIdle(batch.id);
+    expect(store.getBatch(batch.id)).toMatchObject({ status: 'cancelled', completed: 2 });
+    expect(accounting.reservations().count).toBe(0);
+  });
+
+  it('sends nothing to the batch API when the batch turns native off in its metadata', async () => {
     const { fake, open } = await setup(kind);
     const { store, runner } = open();
     fake.upstream.setHandler(() => ({ kind: 'json', status: 500, body: {} }));
