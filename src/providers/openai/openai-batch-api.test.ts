@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamPools } from '../../http/upstream-pools.js';
 import { startFakeUpstream, type FakeUpstream } from '../../../test/support/fake-upstream.js';
-import { OPENAI_COMPATIBLE_PROVIDERS, openaiProvider } from '../openai/index.js';
+import { OPENAI_COMPATIBLE_PROVIDERS, openaiProvider } from './index.js';
 
 describe('OpenAI Batch API adapter', () => {
   let upstream: FakeUpstream;
