@@ -79,10 +79,12 @@ const policySchema = z
     fallback: z.array(z.string()).optional(),
     maxAttempts: positiveInt.optional(),
     retries: z.object({ max: z.number().int().min(0), baseMs: positiveInt, maxMs: positiveInt }).partial().strict().optional(),
+    /** Start the next candidate when the first has no first token after `delayMs` (default: its measured p95 TTFT). */
     hedging: z.object({ enabled: z.boolean(), delayMs: positiveInt.optional() }).strict().optional(),
     mode: z.enum(['single', 'race', 'consensus']).optional(),
+    /** `n` candidates for `race` (default 2) and `consensus` (default 3); how consensus compares answers and what it does without a majority. */
     parallel: z
-      .object({ n: z.number().int().min(2), comparator: z.enum(['exact', 'normalized', 'majority']) })
+      .object({ n: z.number().int().min(2), comparator: z.enum(['exact', 'normalized', 'majority']), onNoMajority: z.enum(['answer', 'error']) })
       .partial()
       .strict()
       .optional(),

@@ -15,6 +15,8 @@ import type { BudgetPressure, GatewayAccounting } from './gateway-accounting.js'
 import type { ChatResult, ChatStream, EmbedResult, RequestContext, StreamSettlement } from './gateway.js';
 import { mergeWishes } from './merge-wishes.js';
 import { openCommittedStream } from './open-committed-stream.js';
+import { answerAsStream } from './answer-as-stream.js';
+import { runAnswerAttempts, usesConsensus } from './run-consensus.js';
 import type { RequestCharge } from './request-charge.js';
 import { allowsDeployment } from './restrict-to-allowed.js';
 import type { Prepared, SwitchyardGateway } from './switchyard-gateway.js';
@@ -44,21 +46,22 @@ export class ChargedGatewayCalls {
 
   async chat(request: ChatRequest, context: RequestContext): Promise<ChatResult> {
     this.accounting.requireCaller(context);
-    const prepared = await this.prepare(request, context);
-    const { charge, first } = await this.open(prepared, context, false);
+    return this.answer(await this.prepare(request, context), context, false);
+  }
+
+  /** A whole answer, by consensus when the policy says so; `streamed` when it will be replayed as a stream. */
+  private async answer(prepared: Prepared, context: RequestContext, streamed: boolean): Promise<ChatResult> {
+    const { charge, first } = await this.open(prepared, context, streamed);
     const costOf = (id: string, usage: Usage): number => this.host.cost(id, usage);
     let done: AttemptSuccess<ChatResponse>;
     try {
-      done = await runAttempts(
-        prepared.loop,
-        (model, callOptions) =>
-          charge.around(
-            this.maxCost(model.deploymentId, prepared),
-            first.take(model.deploymentId),
-            () => model.complete(prepared.request, callOptions),
-            (response) => costOf(model.deploymentId, response.usage),
-          ),
-        (response) => response.usage,
+      done = await runAnswerAttempts(prepared.loop, (model, callOptions) =>
+        charge.around(
+          this.maxCost(model.deploymentId, prepared),
+          first.take(model.deploymentId),
+          () => model.complete(prepared.request, callOptions),
+          (response) => costOf(model.deploymentId, response.usage),
+        ),
       );
     } catch (error) {
       await this.fail(charge, error, prepared.decision.id);
@@ -70,12 +73,15 @@ export class ChargedGatewayCalls {
       outcome: 'ok', deploymentId: done.deploymentId, usage, attempts: done.attempts, decisionId: prepared.decision.id, costOf,
       ...(ttftMs === undefined ? {} : { ttftMs }),
     });
-    return { response: done.value, decision: prepared.decision, attempts: done.attempts, deploymentId: done.deploymentId, usage, costUsd: charge.costUsd };
+    const result: ChatResult = { response: done.value, decision: prepared.decision, attempts: done.attempts, deploymentId: done.deploymentId, usage, costUsd: charge.costUsd };
+    if (done.consensus !== undefined) result.consensus = done.consensus;
+    return result;
   }
 
   async chatStream(request: ChatRequest, context: RequestContext): Promise<ChatStream> {
     this.accounting.requireCaller(context);
     const prepared = await this.prepare({ ...request, stream: true }, context);
+    if (usesConsensus(prepared.loop)) return answerAsStream(await this.answer(prepared, context, true));
     const { charge, first } = await this.open(prepared, context, true);
     const costOf = (id: string, usage: Usage): number => this.host.cost(id, usage);
     let committed: Awaited<ReturnType<typeof openCommittedStream>>;
