@@ -171,12 +171,12 @@ export class BatchRunner {
     const done = store.doneLines(batch.id);
     let queue = parsed.lines.filter((line) => !done.has(line.index));
     const groups = store.nativeGroups(batch.id).filter((group) => group.status !== 'ended');
-    const access = this.options.gateway().nativeBatch;
     const followed: Array<Promise<BatchInputLine[]>> = [];
-    if (access !== undefined && (groups.length > 0 || this.nativeMode(batch) === 'auto')) {
+    if (this.options.gateway().nativeBatch !== undefined && (groups.length > 0 || this.nativeMode(batch) === 'auto')) {
       const native = new NativeBatchLines({
         store,
-        access,
+        // The current gateway's, at each use: a provider batch may outlive a config reload.
+        access: () => this.options.gateway().nativeBatch as NonNullable<Gateway['nativeBatch']>,
         parseRequest: this.options.parseRequest,
         formatResponse: this.options.formatResponse,
         pollIntervalMs: this.options.pollIntervalMs ?? 30_000,

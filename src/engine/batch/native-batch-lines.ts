@@ -1,4 +1,4 @@
-import type { BatchItemResult } from '../../spec/batch-capability.js';
+import type { BatchItemResult, BatchProgress } from '../../spec/batch-capability.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { Decision } from '../../spec/decision.js';
 import type { GatewayErrorInfo } from '../../spec/gateway-error-info.js';
@@ -23,7 +23,8 @@ export interface NativeRunState {
 
 export interface NativeBatchLinesOptions {
   store: SqliteBatchStore;
-  access: NativeBatchAccess;
+  /** Read at each use: a config reload replaces the gateway (and its connection pools) under a running batch. */
+  access: () => NativeBatchAccess;
   parseRequest: (body: unknown) => ChatRequest;
   formatResponse: (result: ChatResult) => unknown;
   pollIntervalMs: number;
@@ -66,7 +67,7 @@ export class NativeBatchLines {
     const groups: NativeBatchGroup[] = [];
     const existing = this.options.store.nativeGroups(batch.id).length;
     for (const [deploymentId, groupLines] of byDeployment) {
-      const max = this.options.access.capability(deploymentId)?.maxRequests ?? groupLines.length;
+      const max = this.options.access().capability(deploymentId)?.maxRequests ?? groupLines.length;
       for (let start = 0; start < groupLines.length; start += max) {
         const group: NativeBatchGroup = { id: `${batch.id}-n${existing + groups.length}`, batchId: batch.id, deploymentId, status: 'submitting', lines: groupLines.slice(start, start + max) };
         if (state.closing) {
@@ -86,9 +87,13 @@ export class NativeBatchLines {
    * Resolves with the lines to run directly instead: those of a group the provider refused.
    */
   async follow(batch: BatchRecord, group: NativeBatchGroup, lines: ReadonlyMap<number, BatchInputLine>, state: NativeRunState): Promise<BatchInputLine[]> {
-    const { store, access } = this.options;
-    const capability = access.capability(group.deploymentId);
-    if (capability === undefined) throw new GatewayError('internal', `Deployment ${group.deploymentId} no longer offers a batch API; batch ${batch.id} resumes once it does.`);
+    const { store } = this.options;
+    const capabilityNow = (): NonNullable<ReturnType<NativeBatchAccess['capability']>> => {
+      const capability = this.options.access().capability(group.deploymentId);
+      if (capability === undefined) throw new GatewayError('internal', `Deployment ${group.deploymentId} no longer offers a batch API; batch ${batch.id} resumes once it does.`);
+      return capability;
+    };
+    capabilityNow();
     const done = store.doneLines(batch.id);
     const open = group.lines.filter((line) => !done.has(line.index));
     for (const line of open) if (!this.held.has(this.key(batch, line))) await this.hold(batch, line, true);
@@ -97,7 +102,7 @@ export class NativeBatchLines {
       const items = open.map((line) => ({ customId: line.customId, request: this.requestOf(lines.get(line.index)) }));
       let providerBatchId: string;
       try {
-        providerBatchId = await capability.submit(items, { signal: state.signal });
+        providerBatchId = await capabilityNow().submit(items, { signal: state.signal });
       } catch (error) {
         await this.releaseAll(current);
         // Cut by a close: the next process submits the group. Refused: its lines run directly.
@@ -114,11 +119,13 @@ export class NativeBatchLines {
     while (!state.closing) {
       if (state.cancel && !cancelSent) {
         cancelSent = true;
-        await capability.cancel(providerBatchId, { signal: state.signal }).catch((error: unknown) => this.options.onError?.(error, batch.id));
+        await Promise.resolve()
+          .then(() => capabilityNow().cancel(providerBatchId, { signal: state.signal }))
+          .catch((error: unknown) => this.options.onError?.(error, batch.id));
       }
-      let progress: Awaited<ReturnType<typeof capability.poll>> | undefined;
+      let progress: BatchProgress | undefined;
       try {
-        progress = await capability.poll(providerBatchId, { signal: state.signal });
+        progress = await capabilityNow().poll(providerBatchId, { signal: state.signal });
       } catch (error) {
         // A failed poll says nothing about the batch: try again at the next interval.
         if (!state.closing) this.options.onError?.(error, batch.id);
@@ -138,7 +145,7 @@ export class NativeBatchLines {
   private async planLine(batch: BatchRecord, line: BatchInputLine): Promise<{ deploymentId: string; line: NativeBatchGroupLine } | undefined> {
     let plan: ReturnType<NativeBatchAccess['plan']>;
     try {
-      plan = this.options.access.plan(this.options.parseRequest(line.body), this.context(batch, line));
+      plan = this.options.access().plan(this.options.parseRequest(line.body), this.context(batch, line));
     } catch {
       // Invalid or unroutable: the direct path writes the same error line it would for any line.
       return undefined;
@@ -160,7 +167,7 @@ export class NativeBatchLines {
    * none: the spend is still settled and written when the result comes.
    */
   private async hold(batch: BatchRecord, line: NativeBatchGroupLine, resuming: boolean): Promise<void> {
-    const charge = await this.options.access.charge(this.context(batch, line));
+    const charge = await this.options.access().charge(this.context(batch, line));
     if (charge === undefined) return;
     let reservation: Reservation | undefined;
     try {
@@ -173,7 +180,8 @@ export class NativeBatchLines {
   }
 
   private async settle(batch: BatchRecord, group: NativeBatchGroup, lines: ReadonlyMap<number, BatchInputLine>, results: readonly BatchItemResult[], batchError: GatewayErrorInfo | undefined): Promise<void> {
-    const { store, access } = this.options;
+    const { store } = this.options;
+    const access = this.options.access();
     const byId = new Map(results.map((result) => [result.customId, result]));
     const done = store.doneLines(batch.id);
     for (const line of group.lines) {
