@@ -17,6 +17,7 @@ import { accountingServerOptions } from './accounting-server-options.js';
 import { createObservedServer } from './create-observed-server.js';
 import { learningRoutes } from './learning-routes.js';
 import { openBatchRunner } from '../engine/batch/open-batch-runner.js';
+import { batchProgressViews } from './batch-progress-views.js';
 import { batchRoutes } from './batch-routes.js';
 import { chatCompletionBody } from './chat-completion-body.js';
 import { parseChatRequest } from './parse-chat-request.js';
@@ -147,6 +148,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
     routes: { ...routes, ...batchRoutes(batches.runner), ...learningRoutes(learning, audited.decisions, adminKey === undefined ? {} : { adminKey }) },
     ...(adminKey === undefined ? {} : { adminKey }),
     budgets: async () => budgetLevels((await accounting.admin.getBudgets({})).data),
+    batches: () => batchProgressViews(batches.runner),
   });
   const { url, port } = await server.listen(options.port ?? config.server.port, options.host ?? config.server.host);
   log.info({ url }, 'switchyard listening');

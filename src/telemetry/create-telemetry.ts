@@ -3,7 +3,7 @@ import type { LiveStats } from '../spec/live-stats.js';
 import { combineObservers } from './combine-observers.js';
 import { distinctBreakerChanges } from './distinct-breaker-changes.js';
 import { createLogger } from './create-logger.js';
-import { buildDashboardSnapshot, type DashboardSnapshot } from './dashboard-snapshot.js';
+import { buildDashboardSnapshot, type BatchProgressView, type DashboardSnapshot } from './dashboard-snapshot.js';
 import type { DecisionLog } from './decision-record.js';
 import { DecisionRecorder } from './decision-recorder.js';
 import { GatewayMetrics, type GatewayMetricsOptions } from './gateway-metrics.js';
@@ -43,6 +43,8 @@ export interface Telemetry {
   attachLiveStats(source: () => LiveStats[]): void;
   /** Lets metrics and the dashboard read budget levels from cost control (e.g. its admin `getBudgets`). */
   attachBudgets(source: () => Promise<readonly BudgetLevel[]> | readonly BudgetLevel[]): void;
+  /** Lets the dashboard show batch jobs' progress (from the batch runner). */
+  attachBatches(source: () => readonly BatchProgressView[]): void;
   dashboard(windowMs: number): Promise<DashboardSnapshot>;
   close(): Promise<void>;
 }
@@ -62,6 +64,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   const observer = distinctBreakerChanges(combineObservers(listeners, (error, event) => logger.error({ err: error, event }, 'telemetry listener failed')) ?? {});
   let liveStats: (() => LiveStats[]) | undefined;
   let budgets: (() => Promise<readonly BudgetLevel[]> | readonly BudgetLevel[]) | undefined;
+  let batches: (() => readonly BatchProgressView[]) | undefined;
   return {
     observer,
     logger,
@@ -78,8 +81,11 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
       budgets = source;
       metrics.trackBudgets(source);
     },
+    attachBatches(source) {
+      batches = source;
+    },
     dashboard(windowMs) {
-      return buildDashboardSnapshot({ stats, decisions, board, now, ...(liveStats ? { liveStats } : {}), ...(budgets ? { budgets } : {}) }, windowMs);
+      return buildDashboardSnapshot({ stats, decisions, board, now, ...(liveStats ? { liveStats } : {}), ...(budgets ? { budgets } : {}), ...(batches ? { batches } : {}) }, windowMs);
     },
     async close() {
       // A collector that is down must not make shutdown fail.
