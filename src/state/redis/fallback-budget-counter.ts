@@ -177,15 +177,27 @@ export class FallbackBudgetCounter implements BudgetCounter {
     this.probeTimer.unref();
   }
 
+  private async writeBack(write: PendingWrite): Promise<void> {
+    if (write.op === 'settle') await this.options.shared.settle(write.slots, write.reservedNanos, write.actualNanos);
+    else await this.options.shared.initialise(write.slot, write.settledNanos);
+  }
+
   private async tryResync(): Promise<void> {
     try {
       await this.options.shared.ping();
+      // Settlements keep arriving while the queue is written back, so it is written in rounds of
+      // everything queued so far, sent at once: written one by one, a queue under steady load grew
+      // as fast as it drained and the counter never went back to Redis. Each round takes about
+      // one round trip, so the rounds shrink to nothing.
       while (this.pending.length > 0) {
-        const write = this.pending[0];
-        if (write === undefined) break;
-        if (write.op === 'settle') await this.options.shared.settle(write.slots, write.reservedNanos, write.actualNanos);
-        else await this.options.shared.initialise(write.slot, write.settledNanos);
-        this.pending.shift();
+        const round = this.pending.splice(0);
+        const results = await Promise.allSettled(round.map((write) => this.writeBack(write)));
+        // Only the writes that failed go back (in order): the others are in Redis already.
+        const failed = round.filter((_, i) => results[i]?.status === 'rejected');
+        if (failed.length > 0) {
+          this.pending.unshift(...failed);
+          return;
+        }
       }
     } catch {
       return;

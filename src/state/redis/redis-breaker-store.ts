@@ -50,8 +50,9 @@ export class RedisBreakerStore<R extends SharedBreakerRecord> {
   private readonly onMessage = (channel: string, message: string): void => {
     if (channel === this.channel) this.receive(message);
   };
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onReady = (): void => {
-    void this.load();
+    this.reload();
   };
 
   constructor(private readonly options: RedisBreakerStoreOptions) {
@@ -75,6 +76,8 @@ export class RedisBreakerStore<R extends SharedBreakerRecord> {
   async stop(): Promise<void> {
     this.options.subscriber.off('message', this.onMessage);
     this.options.subscriber.off('ready', this.onReady);
+    if (this.reloadTimer !== undefined) clearTimeout(this.reloadTimer);
+    this.reloadTimer = undefined;
     await this.options.subscriber.unsubscribe(this.channel).catch(() => undefined);
   }
 
@@ -114,6 +117,23 @@ export class RedisBreakerStore<R extends SharedBreakerRecord> {
     const all = await this.options.redis.hgetall(this.hashKey);
     for (const message of Object.values(all)) this.receive(message, true);
     this.markRecovered();
+  }
+
+  /**
+   * `load` after a reconnection of the change feed. The command connection may come back a moment
+   * later than the subscriber: a failed load is retried each second until it answers (and must
+   * never become an unhandled rejection, which would end the process).
+   */
+  private reload(): void {
+    if (this.reloadTimer !== undefined) return;
+    this.load().catch((error: unknown) => {
+      this.markDegraded(error);
+      this.reloadTimer = setTimeout(() => {
+        this.reloadTimer = undefined;
+        this.reload();
+      }, 1_000);
+      this.reloadTimer.unref();
+    });
   }
 
   private receive(message: string, fromLoad = false): void {
