@@ -133,6 +133,30 @@ describe.each(['openai', 'anthropic'] as const)('native batch through the %s bat
     expect(fake.directCalls()).toHaveLength(0);
   });
 
+  it('submits a provider batch again after a restart cut its creation (no provider id committed yet), and answers each line once', async () => {
+    const { fake, open } = await setup(kind);
+    const first = open();
+    const file = first.runner.uploadFile(input(['p', 'q']), { purpose: 'batch', filename: 'in.jsonl' });
+    // The provider never answers the create call: the process dies waiting for it.
+    fake.holdCreates(true);
+    const batch = first.runner.create({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h' });
+    await until(() => fake.heldCreates() === 1);
+    expect(first.store.nativeGroups(batch.id)[0]).toMatchObject({ status: 'submitting' });
+    await first.runner.close();
+    first.store.close();
+    fake.holdCreates(false);
+
+    const second = open();
+    second.runner.resume();
+    await until(() => second.store.nativeGroups(batch.id)[0]?.status === 'submitted');
+    fake.finish();
+    await second.runner.whenIdle(batch.id);
+    const done = second.store.getBatch(batch.id);
+    expect(done).toMatchObject({ status: 'completed', total: 2, completed: 2 });
+    expect(lines(second.store, done?.outputFileId).map((l) => l.custom_id).sort()).toEqual(['q-0', 'q-1']);
+    expect(fake.batches.size).toBe(1);
+  });
+
   it('passes a cancel on to the provider and keeps polling until the provider batch has ended', async () => {
     const { fake, accounting, open } = await setup(kind);
     const { store, runner } = open();

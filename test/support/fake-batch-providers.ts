@@ -20,15 +20,33 @@ export interface FakeBatchProvider {
   batches: Map<string, { requests: Array<{ customId: string; body: Record<string, unknown> }>; ended: boolean; cancelled: boolean }>;
   /** Ends every batch created so far. */
   finish(): void;
+  /** While on, a create-batch call is never answered and creates nothing (the caller dies waiting). */
+  holdCreates(on: boolean): void;
+  /** Create-batch calls left unanswered so far. */
+  heldCreates(): number;
   /** Calls that went to the synchronous chat endpoint (must stay zero for batched lines). */
   directCalls(): SeenRequest[];
   close(): Promise<void>;
 }
 
-function provider(upstream: FakeUpstream, batches: FakeBatchProvider['batches'], directPath: string): FakeBatchProvider {
+/** Whether create calls are held, and how many were; shared by a fake's handler and its controls. */
+interface Holding {
+  on: boolean;
+  count: number;
+}
+
+function held(holding: Holding): FakeReply | undefined {
+  if (!holding.on) return undefined;
+  holding.count += 1;
+  return { kind: 'stall' };
+}
+
+function provider(upstream: FakeUpstream, batches: FakeBatchProvider['batches'], directPath: string, holding: Holding): FakeBatchProvider {
   return {
     upstream,
     batches,
+    holdCreates: (on) => void (holding.on = on),
+    heldCreates: () => holding.count,
     finish: () => {
       for (const batch of batches.values()) batch.ended = true;
     },
@@ -41,6 +59,7 @@ function provider(upstream: FakeUpstream, batches: FakeBatchProvider['batches'],
 export async function startFakeOpenAIBatch(): Promise<FakeBatchProvider> {
   const files = new Map<string, string>();
   const batches: FakeBatchProvider['batches'] = new Map();
+  const holding: Holding = { on: false, count: 0 };
   let next = 0;
   const handler = (request: SeenRequest): FakeReply => {
     const path = request.path;
@@ -52,6 +71,8 @@ export async function startFakeOpenAIBatch(): Promise<FakeBatchProvider> {
       return { kind: 'json', body: { id, object: 'file', purpose: 'batch' } };
     }
     if (request.method === 'POST' && path === '/v1/batches') {
+      const stall = held(holding);
+      if (stall !== undefined) return stall;
       const { input_file_id: inputFileId, endpoint, completion_window: window } = request.json as Record<string, string>;
       if (endpoint !== '/v1/chat/completions' || window !== '24h' || !files.has(inputFileId ?? '')) return { kind: 'json', status: 400, body: { error: { message: 'bad batch', type: 'invalid_request_error' } } };
       const lines = (files.get(inputFileId ?? '') ?? '').trim().split('\n').map((line) => JSON.parse(line) as { custom_id: string; method: string; url: string; body: Record<string, unknown> });
@@ -78,18 +99,21 @@ export async function startFakeOpenAIBatch(): Promise<FakeBatchProvider> {
     if (content !== null && files.has(content[1] ?? '')) return { kind: 'text', headers: { 'content-type': 'application/jsonl' }, body: files.get(content[1] ?? '') ?? '' };
     return { kind: 'json', status: 404, body: { error: { message: `no route ${request.method} ${path}`, type: 'invalid_request_error' } } };
   };
-  return provider(await startFakeUpstream(handler), batches, '/v1/chat/completions');
+  return provider(await startFakeUpstream(handler), batches, '/v1/chat/completions', holding);
 }
 
 /** Anthropic's Message Batches API (`/v1/messages/batches`), results as JSONL at `results_url`. */
 export async function startFakeAnthropicBatch(): Promise<FakeBatchProvider> {
   const batches: FakeBatchProvider['batches'] = new Map();
+  const holding: Holding = { on: false, count: 0 };
   let next = 0;
   let origin = '';
   const handler = (request: SeenRequest): FakeReply => {
     const path = request.path;
     if (request.headers['x-api-key'] !== 'ant-key' || request.headers['anthropic-version'] === undefined) return { kind: 'json', status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'bad key' } } };
     if (request.method === 'POST' && path === '/v1/messages/batches') {
+      const stall = held(holding);
+      if (stall !== undefined) return stall;
       const { requests } = request.json as { requests: Array<{ custom_id: string; params: Record<string, unknown> }> };
       if (!requests.every((r) => /^[a-zA-Z0-9_-]{1,64}$/.test(r.custom_id) && typeof r.params.max_tokens === 'number')) return { kind: 'json', status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'bad request' } } };
       const id = `msgbatch_${(next += 1)}`;
@@ -113,5 +137,5 @@ export async function startFakeAnthropicBatch(): Promise<FakeBatchProvider> {
   };
   const upstream = await startFakeUpstream(handler);
   origin = upstream.url;
-  return provider(upstream, batches, '/v1/messages');
+  return provider(upstream, batches, '/v1/messages', holding);
 }
