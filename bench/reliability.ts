@@ -8,26 +8,10 @@ import { configSchema } from '../src/config/config-schema.js';
 import { buildGateway } from '../src/engine/build-gateway.js';
 import { createServer } from '../src/server/create-server.js';
 import { startFaultUpstream, type FaultUpstream, type FaultUpstreamOptions } from '../test/support/fault-upstream.js';
+import { parseLoadArgs, type LoadArgs } from './load-args.js';
 import { roundUsd, summarize, type RequestResult, type RunSummary } from './reliability-stats.js';
 
-interface Args {
-  requests: number;
-  concurrency: number;
-  json: boolean;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { requests: 10_000, concurrency: 64, json: false };
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i];
-    if (flag === '--json') args.json = true;
-    else if (flag === '--requests') args.requests = Number(argv[++i]);
-    else if (flag === '--concurrency') args.concurrency = Number(argv[++i]);
-    else throw new Error(`unknown argument ${flag}`);
-  }
-  if (!(args.requests > 0) || !(args.concurrency > 0)) throw new Error('--requests and --concurrency must be positive');
-  return args;
-}
+type Args = LoadArgs;
 
 /** USD per 1M tokens of each bench deployment. */
 const PRICES = [
@@ -156,7 +140,7 @@ function upstreamCost(upstreams: readonly FaultUpstream[]): { costUsd: number; r
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseLoadArgs(process.argv.slice(2), { requests: 10_000, concurrency: 64, json: false });
   const healthy = await run(args, false);
   const faulty = await run(args, true);
   // Exact up to float noise: every token the upstreams reported must be billed, and nothing else.
