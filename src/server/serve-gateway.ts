@@ -137,7 +137,8 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
     native: config.batches.native,
     pollIntervalMs: config.batches.pollSeconds * 1000,
     concurrency: config.batches.concurrency,
-    onError: (error, batchId) => log.error({ err: error, batchId }, 'batch stopped by an error; it resumes on restart'),
+    // Both kinds reach here: a failed provider batch poll (retried at the next interval) and a batch stopped by an error (resumed on restart).
+    onError: (error, batchId) => log.error({ err: error, batchId }, 'batch error'),
   });
   const { hooks, routes } = accountingServerOptions(accounting, adminKey === undefined ? {} : { adminKey });
   // The audit endpoints show each decision with the feedback posted on it.

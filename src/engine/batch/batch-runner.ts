@@ -28,6 +28,7 @@ export interface BatchRunnerOptions {
   /** Time between two polls of a provider batch (default 30 s). */
   pollIntervalMs?: number;
   now?: () => number;
+  /** Told of a batch stopped by an error (it resumes on restart) and of a failed provider batch poll (retried). */
   onError?: (error: unknown, batchId: string) => void;
 }
 
