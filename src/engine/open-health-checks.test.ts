@@ -13,6 +13,7 @@ import { startGatewayUpkeep } from './start-gateway-upkeep.js';
 /** Deployments whose upstream is up or down as the test says; every probe request is kept. */
 function fakeTables(ids: string[]) {
   const down = new Set<string>();
+  const rejected = new Set<string>();
   const probes: Array<{ id: string; request: ChatRequest }> = [];
   const deployments = new Map<string, GatewayDeployment>();
   for (const id of ids) {
@@ -22,6 +23,7 @@ function fakeTables(ids: string[]) {
       complete: async (request: ChatRequest) => {
         probes.push({ id, request });
         if (down.has(id)) throw new GatewayError('network_error', `${id} is down`, { deploymentId: id });
+        if (rejected.has(id)) throw new GatewayError('upstream_auth', `${id} rejected the key`, { deploymentId: id });
         return { id: 'x', model: id, created: 0, choices: [], usage: { inputTokens: 1, outputTokens: 1 } };
       },
       stream: () => {
@@ -31,7 +33,7 @@ function fakeTables(ids: string[]) {
     deployments.set(id, { id, profile: profile(id), model, source: 'config' });
   }
   const tables: GatewayTables = { deployments, profiles: ids.map((id) => profile(id)), aliases: new Map(), policies: new Map(), defaultPolicy: 'balanced' };
-  return { tables, down, probes };
+  return { tables, down, rejected, probes };
 }
 
 const flush = async () => {
@@ -53,7 +55,7 @@ describe('openHealthChecks', () => {
 
   it('opens the breaker of a deployment that fails its checks, and lets it back once they pass', async () => {
     const clock = new ManualClock(0);
-    const { tables, down, probes } = fakeTables(['a/x', 'b/x']);
+    const { tables, down, rejected, probes } = fakeTables(['a/x', 'b/x']);
     const resilience = new Resilience({ profiles: new Map(tables.profiles.map((p) => [p.id, p])), clock, breaker: { cooldownMs: 60_000 } });
     const config = configSchema.parse({ healthChecks: { enabled: true, intervalMs: 1_000, timeoutMs: 500, failuresToOpen: 2 } });
     const upkeep = startGatewayUpkeep({ resilience, tables }, { config, clock });
@@ -78,6 +80,14 @@ describe('openHealthChecks', () => {
     // Long before the 60 s cooldown: a passing check lets probe requests through again.
     expect(resilience.breakers.state('a/x')).toBe('half_open');
     expect(resilience.isAvailable('a/x')).toBe(true);
+
+    // A key the upstream rejects takes the deployment out too.
+    rejected.add('b/x');
+    for (let i = 0; i < 2; i += 1) {
+      clock.advance(1_000);
+      await flush();
+    }
+    expect(resilience.breakers.state('b/x')).toBe('open');
 
     upkeep.stop();
     const probed = probes.length;

@@ -29,7 +29,8 @@ export interface HealthChecks {
  * `healthCheck`), not yet started: one scheduler per interval and timeout. A probe is the
  * cheapest real call (a one-token completion, or a one-word embedding for embedding models).
  * Results feed the deployment's breaker and live stats; `failuresToOpen` failed probes in a row
- * open the breaker, and a passing probe lets an open one take probe requests again.
+ * (a rejected key included) open the breaker, and a passing probe lets an open one take probe
+ * requests again.
  * Undefined when no deployment is checked.
  */
 export function openHealthChecks(options: HealthChecksOptions): HealthChecks | undefined {
@@ -57,7 +58,8 @@ export function openHealthChecks(options: HealthChecksOptions): HealthChecks | u
       breakers.recordHealthCheck(deploymentId, outcome);
       const effect = breakerEffect(outcome);
       if (effect === 'success') failedInARow.delete(deploymentId);
-      if (effect !== 'failure') return;
+      // A rejected key is the caller's doing on a request, but on a probe it is the deployment's.
+      if (effect !== 'failure' && outcome !== 'auth') return;
       const failed = (failedInARow.get(deploymentId) ?? 0) + 1;
       failedInARow.set(deploymentId, failed);
       // Also from half-open: while the checks fail, requests are not the ones to find out.
