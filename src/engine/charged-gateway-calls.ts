@@ -80,7 +80,8 @@ export class ChargedGatewayCalls {
 
   async chatStream(request: ChatRequest, context: RequestContext): Promise<ChatStream> {
     this.accounting.requireCaller(context);
-    const prepared = await this.prepare({ ...request, stream: true }, context);
+    // Object.assign, not `{ ...request, stream: true }`: properties after a leading spread are slow on Node 20's V8.
+    const prepared = await this.prepare(Object.assign({}, request, { stream: true }), context);
     if (usesConsensus(prepared.loop)) return answerAsStream(await this.answer(prepared, context, true));
     const { charge, first } = await this.open(prepared, context, true);
     const costOf = (id: string, usage: Usage): number => this.host.cost(id, usage);
@@ -112,9 +113,9 @@ export class ChargedGatewayCalls {
         });
       } catch (error) {
         // The answer is out but its record is not durable: say so in-band rather than end cleanly.
-        return { ...result, costUsd: charge.costUsd, error: new GatewayError('internal', 'The request could not be recorded in the ledger.', { cause: error }).toInfo() };
+        return Object.assign({}, result, { costUsd: charge.costUsd, error: new GatewayError('internal', 'The request could not be recorded in the ledger.', { cause: error }).toInfo() });
       }
-      return { ...result, costUsd: charge.costUsd };
+      return Object.assign({}, result, { costUsd: charge.costUsd });
     });
     return { decision: prepared.decision, deploymentId: committed.deploymentId, failedAttempts: committed.failedAttempts, parts: committed.parts, settlement };
   }

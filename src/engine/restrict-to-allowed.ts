@@ -28,7 +28,7 @@ export function restrictToAllowed(tables: GatewayTables, model: string, target: 
   if (deployments.size === 0) return policyListed ? target : refuse();
   const candidates = target.candidates.filter((p) => deployments.has(p.id));
   if (candidates.length === 0) refuse();
-  return { ...target, candidates };
+  return Object.assign({}, target, { candidates });
 }
 
 /** Whether a fallback deployment may be called for this key. */

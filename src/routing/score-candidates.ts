@@ -86,7 +86,8 @@ export function scoreCandidates(
     return {
       deploymentId: c.deploymentId,
       score: round(score),
-      parts: { ...parts, cost: round(parts.cost), latency: round(parts.latency), quality: round(parts.quality), reliability: round(parts.reliability) },
+      // Object.assign, not `{ ...parts, cost: ... }`: properties after a leading spread are slow on Node 20's V8.
+      parts: Object.assign({}, parts, { cost: round(parts.cost), latency: round(parts.latency), quality: round(parts.quality), reliability: round(parts.reliability) }),
       estimatedCostUsd: c.estimatedCostUsd,
       maxCostUsd: c.maxCostUsd,
       estimatedLatencyMs: Math.round(c.estimatedLatencyMs),

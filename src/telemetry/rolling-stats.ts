@@ -73,7 +73,7 @@ export class RollingStats implements GatewayObserver {
     };
     for (const slot of targets) {
       slot.total.addCall(event.outcome, event.latencyMs, event.ttftMs);
-      slot.total.addAnswer({ ...answer, generationMs: event.latencyMs });
+      slot.total.addAnswer(Object.assign({}, answer, { generationMs: event.latencyMs }));
       for (const attempt of attempts) slot.deployment(attempt.deploymentId).addCall(attempt.outcome, attempt.latencyMs, attempt.ttftMs);
       // Spend and tokens belong to the deployment that answered (or the last one tried).
       const payer = answering?.deploymentId ?? event.deploymentId;

@@ -70,7 +70,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
     const events = parseSse(response.chunks());
     let complete = false;
     try {
-      yield* mapOpenAIStream(events, { ...this.errorContext, model: this.config.model });
+      yield* mapOpenAIStream(events, Object.assign({}, this.errorContext, { model: this.config.model }));
       complete = true;
     } finally {
       if (complete) await drainAfterDone(events, response);
@@ -92,7 +92,8 @@ export class OpenAICompatibleChatModel implements ChatModel {
     return sendUpstream(this.pools, {
       url,
       method: 'POST',
-      headers: { ...this.headers, accept, ...options.headers },
+      // Not `{ ...this.headers, accept, ... }`: properties after a leading spread are slow on Node 20's V8.
+      headers: Object.assign({}, this.headers, { accept }, options.headers),
       body: JSON.stringify(body),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       ...(options.deadlines !== undefined ? { deadlines: options.deadlines } : {}),
