@@ -8,6 +8,7 @@ import type { DecideDeps } from '../routing/decide.js';
 import { Resilience } from '../resilience/resilience.js';
 import type { BreakerStore } from '../resilience/breaker-store.js';
 import type { RateLimiter } from '../resilience/rate-limiter.js';
+import type { ConcurrencyLeases } from '../resilience/leased-concurrency-gate.js';
 import type { LiveStats } from '../spec/live-stats.js';
 import { findOpenAICompatiblePreset } from '../providers/openai/index.js';
 import type { ProviderFactory } from '../providers/provider-factory.js';
@@ -51,6 +52,8 @@ export interface BuildGatewayOptions {
 export interface BuildGatewaySharedState {
   breakerStore: BreakerStore;
   rateLimiter: RateLimiter;
+  /** Cluster-wide concurrency slots, taken on top of this process's own queue. */
+  concurrency?: ConcurrencyLeases;
   /** Publishes this gateway's live stats for the other processes (restarted on each build). */
   liveStats?: { start(source: () => ReadonlyMap<string, LiveStats>): void; stop(): void };
 }
@@ -183,7 +186,14 @@ export function buildGateway(config: GatewayConfig, options: BuildGatewayOptions
   const profiles = new Map([...deployments.values()].map((d) => [d.id, d.profile]));
   const shared = options.sharedState;
   const resilience = new Resilience(
-    shared === undefined ? { profiles } : { profiles, breaker: { store: shared.breakerStore }, rates: shared.rateLimiter },
+    shared === undefined
+      ? { profiles }
+      : {
+          profiles,
+          breaker: { store: shared.breakerStore },
+          rates: shared.rateLimiter,
+          ...(shared.concurrency === undefined ? {} : { concurrencyLeases: shared.concurrency }),
+        },
   );
   if (shared?.liveStats !== undefined) {
     shared.liveStats.stop();

@@ -71,13 +71,15 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
   const log = telemetry.logger;
   // Deployment limits for the shared rate and concurrency checks, refreshed on every (re)build.
   let limits = new Map<string, ModelLimits>();
+  // API keys' RPM/TPM are counted under `key:<id>`; their limits are known once a request shows them.
+  let keyLimits: ((keyId: string) => ModelLimits | undefined) | undefined;
   const scaleOut = await openScaleOut({
     config,
     env,
     dataDir,
     logger: log,
     metricsRegistry: telemetry.metrics.registry,
-    limitsFor: (id) => limits.get(id),
+    limitsFor: (id) => (id.startsWith('key:') ? keyLimits?.(id.slice(4)) : limits.get(id)),
     expectedProcesses: options.expectedProcesses ?? 1,
     ...options.sharedNamespace,
   });
@@ -90,8 +92,10 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
       logger: log,
       metricsRegistry: telemetry.metrics.registry,
       ...(scaleOut.store === undefined ? {} : { store: scaleOut.store }),
-      ...(shared === undefined ? {} : { counter: shared.budgetCounter }),
+      ...(shared === undefined ? {} : { counter: shared.budgetCounter, sharedRates: shared.rateLimiter }),
     });
+    const opened = accounting;
+    keyLimits = (keyId) => opened.keyRateLimit(keyId);
   } catch (error) {
     await scaleOut.close();
     await scaleOut.store?.close();
@@ -102,7 +106,9 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
   // Learned weights and stored feedback load here, once, before the first request.
   const learning = openGatewayLearning(config, { dataDir });
   const sharedState =
-    shared === undefined ? undefined : { breakerStore: shared.breakerStore, rateLimiter: shared.rateLimiter, liveStats: shared.liveStats };
+    shared === undefined
+      ? undefined
+      : { breakerStore: shared.breakerStore, rateLimiter: shared.rateLimiter, concurrency: shared.concurrency, liveStats: shared.liveStats };
   // Breaker and queue events and the health checks of the engine serving now; replaced with it.
   let upkeep: GatewayUpkeep | undefined;
   const build = (next: GatewayConfig): Gateway => {
