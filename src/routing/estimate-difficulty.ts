@@ -92,19 +92,62 @@ export function estimateDifficulty(input: {
   /** Earlier assistant turns: worked examples when the caller primes the model with them. */
   priorAssistantTurns: number;
 }): DifficultyEstimate {
-  const text = input.text.length > MAX_SCAN_CHARS ? input.text.slice(0, MAX_SCAN_CHARS / 2) + input.text.slice(-MAX_SCAN_CHARS / 2) : input.text;
-  const fewShotMarks = count(text, FEW_SHOT_CUES) + 2 * input.priorAssistantTurns;
+  const cues = textCues(input.text);
+  const fewShotMarks = cues.fewShot + 2 * input.priorAssistantTurns;
   const signals: DifficultySignals = {
     task: TASK_PRIOR[input.task],
     length: saturate(Math.log10(Math.max(1, input.inputTokens) / 30), 2),
-    reasoning: saturate(count(text, REASONING_CUES), 4),
-    math: saturate(count(text, NUMBER) + 2 * count(text, MATH_SYMBOL), 16),
-    code: saturate(count(text, CODE_LINE) + 3 * Math.floor(count(text, FENCE) / 2), 30),
-    constraints: saturate(count(text, CONSTRAINT_CUES) + count(text, LIST_ITEM), 8),
+    reasoning: saturate(cues.reasoning, 4),
+    math: saturate(cues.math, 16),
+    code: saturate(cues.code, 30),
+    constraints: saturate(cues.constraints, 8),
     uncertainty: 1 - Math.min(1, Math.max(0, input.taskConfidence)),
     fewShot: saturate(fewShotMarks - 1, 4),
   };
   let sum = 0;
   for (const key of Object.keys(WEIGHTS) as (keyof DifficultySignals)[]) sum += WEIGHTS[key] * signals[key];
   return { difficulty: Math.round(Math.min(1, Math.max(0, sum)) * 1000) / 1000, signals };
+}
+
+/** What the text itself says, before saturation: counts of cue matches. */
+interface TextCues {
+  fewShot: number;
+  reasoning: number;
+  math: number;
+  code: number;
+  constraints: number;
+}
+
+function scanText(full: string): TextCues {
+  const text = full.length > MAX_SCAN_CHARS ? full.slice(0, MAX_SCAN_CHARS / 2) + full.slice(-MAX_SCAN_CHARS / 2) : full;
+  return {
+    fewShot: count(text, FEW_SHOT_CUES),
+    reasoning: count(text, REASONING_CUES),
+    math: count(text, NUMBER) + 2 * count(text, MATH_SYMBOL),
+    code: count(text, CODE_LINE) + 3 * Math.floor(count(text, FENCE) / 2),
+    constraints: count(text, CONSTRAINT_CUES) + count(text, LIST_ITEM),
+  };
+}
+
+/*
+ * The seven regular expressions are most of a routing decision's time on a short prompt, and
+ * templated traffic sends the same system prompt and question over and over (the classifier's
+ * predictions are memoized the same way, in analyze-request.ts). Cues of texts up to 4 kB are
+ * kept, oldest dropped first past the bound.
+ */
+const CUES_MEMO_MAX_CHARS = 4096;
+const CUES_MEMO_ENTRIES = 512;
+const cuesMemo = new Map<string, TextCues>();
+
+function textCues(text: string): TextCues {
+  if (text.length > CUES_MEMO_MAX_CHARS) return scanText(text);
+  const known = cuesMemo.get(text);
+  if (known !== undefined) return known;
+  const cues = scanText(text);
+  if (cuesMemo.size >= CUES_MEMO_ENTRIES) {
+    const oldest = cuesMemo.keys().next();
+    if (oldest.done !== true) cuesMemo.delete(oldest.value);
+  }
+  cuesMemo.set(text, cues);
+  return cues;
 }
