@@ -6,6 +6,7 @@ import { mapOpenAIErrorObject, type OpenAIErrorContext } from './map-openai-erro
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
 import { openAIChatChunkSchema, type OpenAIChatChunk } from './openai-wire.js';
+import { asPlainOpenAIChunk } from './as-plain-openai-chunk.js';
 
 export interface StreamMappingContext extends OpenAIErrorContext {
   /** Used in `start` when the upstream names no model. */
@@ -85,6 +86,8 @@ export async function* mapOpenAIStream(events: AsyncIterable<SseEvent>, context:
 
 function parseChunk(data: string, context: OpenAIErrorContext): OpenAIChatChunk {
   const json = parseUpstreamJson(data, `${context.deploymentId}: stream chunk`);
+  const plain = asPlainOpenAIChunk(json);
+  if (plain !== undefined) return plain;
   const parsed = openAIChatChunkSchema.safeParse(json);
   if (!parsed.success) {
     throw new GatewayError('upstream_bad_response', `${context.deploymentId}: unexpected stream chunk: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
