@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
 
@@ -11,13 +11,15 @@ import { Agent, request } from 'undici';
  * Throughput of `switchyard serve --workers N` for N = 1 and 2 against one fast fake upstream,
  * with shared state in Redis (REDIS_URL, default the local one), printed with their ratio.
  * Run after `npm run build`: `node dist/bench/multi-process.js [seconds] [concurrency]`.
- * The load driver and the upstream run in this process, so on a small machine they take cores
- * from the workers: read the ratio against the core count.
+ * The upstream runs in this process and the load comes from wrk when installed (BENCH_DRIVER=undici
+ * for the JavaScript driver), so on a small machine they take cores from the workers: read the
+ * ratio against the core count and what else the machine is doing.
  */
 const SECONDS = Number(process.argv[2] ?? 5);
 const CONCURRENCY = Number(process.argv[3] ?? 64);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CLI = resolve(import.meta.dirname, '../src/cli/main.js');
+const USE_WRK = process.env.BENCH_DRIVER !== 'undici' && wrkAvailable();
 
 const ANSWER = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -88,9 +90,38 @@ async function waitReady(url: string): Promise<void> {
   throw new Error(`gateway at ${url} did not become ready`);
 }
 
-async function drive(url: string): Promise<{ rps: number; errors: number }> {
+const REQUEST_BODY = JSON.stringify({ model: 'bench/model', messages: [{ role: 'user', content: 'Explain connection pooling in one line.' }] });
+
+/**
+ * The load comes from wrk when it is installed: a C driver takes far less of the machine's CPU
+ * than a JavaScript one, and on a small machine every core it takes is a core the workers lack
+ * (with the JavaScript driver, two workers measured slower than one on two cores).
+ */
+function wrkAvailable(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined;
+}
+
+async function driveWithWrk(url: string, dir: string): Promise<{ rps: number; errors: number }> {
+  const script = join(dir, 'post.lua');
+  writeFileSync(script, `wrk.method = "POST"\nwrk.headers["content-type"] = "application/json"\nwrk.body = ${JSON.stringify(REQUEST_BODY)}\n`);
+  const threads = Math.max(1, Math.min(2, CONCURRENCY));
+  // Not spawnSync: the fake upstream runs on this process's event loop.
+  const child = spawn('wrk', ['-t', String(threads), '-c', String(CONCURRENCY), '-d', `${SECONDS}s`, '-s', script, `${url}/v1/chat/completions`]);
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const status = await new Promise<number | null>((done) => child.once('exit', done));
+  if (status !== 0) throw new Error(`wrk exited with ${String(status)}: ${stdout}`);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  const socketErrors = socket === null ? 0 : socket.slice(1).reduce((sum, n) => sum + Number(n), 0);
+  return { rps, errors: non2xx + socketErrors };
+}
+
+async function drive(url: string, dir: string): Promise<{ rps: number; errors: number }> {
+  if (USE_WRK) return driveWithWrk(url, dir);
   const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
-  const body = JSON.stringify({ model: 'bench/model', messages: [{ role: 'user', content: 'Explain connection pooling in one line.' }] });
+  const body = REQUEST_BODY;
   const end = Date.now() + SECONDS * 1000;
   let done = 0;
   let errors = 0;
@@ -113,7 +144,8 @@ async function drive(url: string): Promise<{ rps: number; errors: number }> {
   return { rps, errors };
 }
 
-async function measure(workers: number, configPath: string, dataDir: string): Promise<{ rps: number; errors: number }> {
+async function measure(workers: number, configPath: string, dir: string): Promise<{ rps: number; errors: number }> {
+  const dataDir = join(dir, `workers-${workers}`);
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
@@ -123,8 +155,8 @@ async function measure(workers: number, configPath: string, dataDir: string): Pr
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url);
-    await drive(url); // warm-up: pools, JIT, Redis scripts loaded
-    return await drive(url);
+    await drive(url, dir); // warm-up: pools, JIT, Redis scripts loaded
+    return await drive(url, dir);
   } finally {
     const exited = new Promise((done) => child.once('exit', done));
     child.kill('SIGTERM');
@@ -137,12 +169,12 @@ const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-workers-'));
 try {
   const { port } = upstream.address() as AddressInfo;
   const configPath = writeConfig(dir, `http://127.0.0.1:${port}`);
-  const one = await measure(1, configPath, join(dir, 'one'));
-  const two = await measure(2, configPath, join(dir, 'two'));
+  const one = await measure(1, configPath, dir);
+  const two = await measure(2, configPath, dir);
   process.stdout.write(
     `workers=1: ${one.rps.toFixed(0)} req/s (${one.errors} errors)\n` +
       `workers=2: ${two.rps.toFixed(0)} req/s (${two.errors} errors)\n` +
-      `ratio 2/1: ${(two.rps / one.rps).toFixed(2)} (concurrency ${CONCURRENCY}, ${SECONDS} s each)\n`,
+      `ratio 2/1: ${(two.rps / one.rps).toFixed(2)} (concurrency ${CONCURRENCY}, ${SECONDS} s each, driver ${USE_WRK ? 'wrk' : 'undici'}, ${availableParallelism()} cores)\n`,
   );
 } finally {
   upstream.close();

@@ -112,9 +112,15 @@ export class RedisRateLimiter {
     return this.run(key, usage, limit, true);
   }
 
-  /** Counts without checking: token corrections once the real usage is known (may be negative). */
+  /**
+   * Counts without checking: token corrections once the real usage is known (may be negative).
+   * Nothing is sent for what no limit counts: an unlimited deployment's token correction after
+   * every answer was one Lua call per request for nothing.
+   */
   async add(key: string, usage: SharedRateUsage): Promise<void> {
-    await this.run(key, usage, this.options.limitFor(key) ?? {}, false);
+    const limit = this.options.limitFor(key);
+    if (!counts(limit, usage)) return;
+    await this.run(key, usage, limit ?? {}, false);
   }
 
   /** Whether `usage` more would pass a limit, by the totals Redis last reported. */
@@ -126,6 +132,7 @@ export class RedisRateLimiter {
   }
 
   record(key: string, usage: SharedRateUsage): void {
+    if (!counts(this.options.limitFor(key), usage)) return;
     const seen = this.usage(key);
     this.seen.set(key, { requests: seen.requests + (usage.requests ?? 0), tokens: seen.tokens + (usage.tokens ?? 0), at: this.now() });
     void this.add(key, usage).catch(() => undefined);
@@ -196,6 +203,12 @@ export class RedisRateLimiter {
     this.seen.set(key, { requests: req + requests, tokens: tok + tokens, at: now });
     return true;
   }
+}
+
+/** Whether a limit counts any of `usage`: requests with an RPM limit, tokens with a TPM limit. */
+function counts(limit: SharedRateLimit | undefined, usage: SharedRateUsage): boolean {
+  if (limit === undefined) return false;
+  return (limit.requestsPerMinute !== undefined && (usage.requests ?? 0) !== 0) || (limit.tokensPerMinute !== undefined && (usage.tokens ?? 0) !== 0);
 }
 
 function exceeds(limit: SharedRateLimit, requests: number, tokens: number): boolean {
