@@ -15,6 +15,7 @@ import type { ProviderFactory } from '../providers/provider-factory.js';
 import { createProviderRegistry } from '../providers/provider-registry.js';
 import { configDeployments } from './config-deployments.js';
 import type { DeploymentSpec } from './deployment-spec.js';
+import { parallelPlan } from './parallel-plan.js';
 import { detectEnvDeployments } from './env-deployments.js';
 import type { Gateway, GatewaySummary } from './gateway.js';
 import type { GatewayAccounting } from './gateway-accounting.js';
@@ -115,6 +116,9 @@ function buildPolicies(config: GatewayConfig, aliases: ReadonlyMap<string, reado
     if (entry.maxAttempts !== undefined) policy.maxAttempts = entry.maxAttempts;
     if (entry.retries !== undefined) policy.retries = entry.retries;
     if (entry.contentFilterFallback !== undefined) policy.contentFilterFallback = entry.contentFilterFallback;
+    if (entry.hedging?.enabled === true) policy.hedging = entry.hedging.delayMs === undefined ? {} : { delayMs: entry.hedging.delayMs };
+    const parallel = parallelPlan(entry.mode, entry.parallel);
+    if (parallel !== undefined) policy.parallel = parallel;
     if (entry.budgetAware?.enabled !== undefined) policy.budgetAware = entry.budgetAware.enabled;
     if (entry.budgetAware?.enabled === true) {
       policy.budgetLevels = { floor: entry.budgetAware.floor ?? 0.2, cheapestOnlyBelow: entry.budgetAware.cheapestOnlyBelow ?? 0.05 };
