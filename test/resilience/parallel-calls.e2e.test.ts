@@ -148,6 +148,20 @@ describe('mode: race', () => {
     ]);
     expect(await metric(/^switchyard_attempts_total\{deployment="fake\/large",role="race",outcome="network"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
   });
+
+  it('streams: the first stream to reach a token wins; the other is aborted before it cost anything', async () => {
+    const stream = await client.chat.completions.create({ model: 'router/raced', messages: [{ role: 'user', content: 'Hi' }], stream: true }, { headers: { 'x-request-id': 'race-stream' } });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('from the hedge');
+    await until(() => slowRequest()?.aborted === true, 'the losing stream saw its connection aborted');
+    await until(() => run.accounting.reservations().count === 0, 'every reservation settled');
+    const [, ...attempts] = await rowsOf('race-stream');
+    expect(attempts.map((row) => [row.deploymentId, row.errorCode ?? row.outcome, row.costUsd > 0])).toEqual([
+      ['fake/large', 'superseded', false],
+      ['fake/small', 'ok', true],
+    ]);
+  });
 });
 
 describe('mode: consensus', () => {
