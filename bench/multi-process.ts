@@ -18,6 +18,8 @@ import { Agent, request } from 'undici';
 const SECONDS = Number(process.argv[2] ?? 5);
 const CONCURRENCY = Number(process.argv[3] ?? 64);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// BENCH_STORE=sqlite: the ledger in the data directory's SQLite file, which every worker shares.
+const STORE = process.env.BENCH_STORE === 'sqlite' ? 'sqlite' : 'memory';
 const CLI = resolve(import.meta.dirname, '../src/cli/main.js');
 const USE_WRK = process.env.BENCH_DRIVER !== 'undici' && wrkAvailable();
 
@@ -57,7 +59,7 @@ function writeConfig(dir: string, upstreamUrl: string): string {
       'simulated: off',
       'autoDetectProviders: false',
       `state: ${REDIS_URL}`,
-      'accounting: { store: memory }',
+      `accounting: { store: ${STORE} }`,
       'providers:',
       `  bench: { type: openai-compatible, baseUrl: "${upstreamUrl}/v1", apiKey: bench-key }`,
       'deployments:',
@@ -174,7 +176,7 @@ try {
   process.stdout.write(
     `workers=1: ${one.rps.toFixed(0)} req/s (${one.errors} errors)\n` +
       `workers=2: ${two.rps.toFixed(0)} req/s (${two.errors} errors)\n` +
-      `ratio 2/1: ${(two.rps / one.rps).toFixed(2)} (concurrency ${CONCURRENCY}, ${SECONDS} s each, driver ${USE_WRK ? 'wrk' : 'undici'}, ${availableParallelism()} cores)\n`,
+      `ratio 2/1: ${(two.rps / one.rps).toFixed(2)} (concurrency ${CONCURRENCY}, ${SECONDS} s each, driver ${USE_WRK ? 'wrk' : 'undici'}, ledger ${STORE}, ${availableParallelism()} cores)\n`,
   );
 } finally {
   upstream.close();
