@@ -4,6 +4,7 @@ import type { RoutingWishes } from '../spec/routing-wishes.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { chatRequestSchema, KNOWN_CHAT_FIELDS, type ChatRequestBody, type RoutingBody } from './chat-request-schema.js';
 import { zodIssueToError } from './zod-issue-to-error.js';
+import { asPlainChatBody } from './as-plain-chat-body.js';
 
 type BodyMessage = ChatRequestBody['messages'][number];
 
@@ -70,14 +71,18 @@ export function toRoutingWishes(routing: RoutingBody): RoutingWishes {
   return wishes;
 }
 
+function validated(body: unknown): ChatRequestBody {
+  const parsed = chatRequestSchema.safeParse(body);
+  if (!parsed.success) throw zodIssueToError(parsed.error);
+  return parsed.data;
+}
+
 /** Validates an OpenAI chat completions body (already JSON-parsed) into a neutral ChatRequest. */
 export function parseChatRequest(body: unknown): ChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
   }
-  const parsed = chatRequestSchema.safeParse(body);
-  if (!parsed.success) throw zodIssueToError(parsed.error);
-  const b = parsed.data;
+  const b = asPlainChatBody(body as Record<string, unknown>) ?? validated(body);
   const request: ChatRequest = { model: b.model, messages: b.messages.map(toMessage) };
   if (b.stream != null) request.stream = b.stream;
   if (b.stream_options?.include_usage !== undefined) {
