@@ -84,4 +84,22 @@ describe('RequestCharge', () => {
     await c2.finish({ outcome: 'network', errorCode: 'client_closed', attempts: [], costOf });
     expect(accounting.budgets.outstandingReservations().count).toBe(0);
   });
+
+  it('drain frees a reservation held ahead of an attempt that never started, without waiting for it', async () => {
+    const c = charge();
+    await c.reserveAhead(0.3);
+    // Admission refused every attempt: nobody will settle it. An hour of grace shows drain does not wait.
+    await c.drain(3_600_000);
+    expect(accounting.budgets.outstandingReservations().count).toBe(0);
+    // Once claimed by its attempt, it is that attempt's to settle: drain waits for it again.
+    const claimed = await c.reserveAhead(0.3);
+    c.claim(claimed);
+    let drained = false;
+    const draining = c.drain().then(() => (drained = true));
+    await Promise.resolve();
+    expect(drained).toBe(false);
+    await c.settle(claimed, 0.1);
+    await draining;
+    expect(c.costUsd).toBeCloseTo(0.1, 12);
+  });
 });
