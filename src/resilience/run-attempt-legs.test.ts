@@ -179,6 +179,17 @@ describe('spread attempts: hedging and race', () => {
     expect(summary(done.steps)).toEqual(['a:network:network_error:race', 'b:server_error:upstream_server_error:race', 'c:ok::']);
   });
 
+  it('race: a leg whose call refuses synchronously is a failed leg, not a hang', async () => {
+    const { resilience } = setup();
+    const call = (id: string): Promise<string> => {
+      if (id === 'b') throw new GatewayError('total_timeout', 'no time left');
+      return Promise.reject(new GatewayError('network_error', 'reset'));
+    };
+    const error = await runResilientAttempts({ resilience, candidates: ['a', 'b'], call, spread: { kind: 'race', n: 2 } }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AttemptsFailedError);
+    expect(summary((error as AttemptsFailedError).steps)).toEqual(['a:network:network_error:race', 'b:timeout:total_timeout:race']);
+  });
+
   it('race: a leg that answers after losing is discarded', async () => {
     const { resilience } = setup();
     const discarded: string[] = [];

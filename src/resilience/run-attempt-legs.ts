@@ -156,7 +156,15 @@ export function runAttemptLegs<T>(input: AttemptLegsInput<T>): Promise<LegWin<T>
     };
 
     const run = (leg: Leg): void => {
-      input.call(leg.deploymentId, leg.signal).then(
+      let pending: Promise<T>;
+      try {
+        pending = input.call(leg.deploymentId, leg.signal);
+      } catch (thrown) {
+        // A call may refuse synchronously (the deadline passed before it could start).
+        fail(leg, thrown);
+        return;
+      }
+      pending.then(
         (value) => {
           if (settled || leg.state !== 'running') {
             input.discard?.(value);
