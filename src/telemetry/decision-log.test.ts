@@ -42,6 +42,21 @@ describe('decision audit log', () => {
     expect(await log.get('d1')).toBeUndefined();
   });
 
+  it('a first pick beaten to the answer by a hedge was slow, not failed', async () => {
+    const log = new MemoryDecisionLog({ now: () => 5_000 });
+    const recorder = new DecisionRecorder(log);
+    feed(recorder, 'h1', 1_000, 'chat', [['slow/m', 0.01], ['fast/m', 0.01]], {
+      deploymentId: 'fast/m',
+      attempts: [
+        { deploymentId: 'slow/m', role: 'first', outcome: 'network', errorCode: 'superseded', latencyMs: 300 },
+        { deploymentId: 'fast/m', role: 'hedge', outcome: 'ok', latencyMs: 80 },
+      ],
+    });
+    const record = await log.get('h1');
+    expect(record?.result).toMatchObject({ winner: 'fast/m', firstPickFailed: false });
+    expect(record?.result.attempts.map((a) => a.role)).toEqual(['first', 'hedge']);
+  });
+
   it('keeps at most maxRecords, dropping the oldest', async () => {
     const log = new MemoryDecisionLog({ maxRecords: 2, now: () => 0 });
     const recorder = new DecisionRecorder(log);

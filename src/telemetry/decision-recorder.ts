@@ -62,7 +62,8 @@ export function toDecisionRecord(decision: Decision, event: RequestFinishedEvent
       outcome: event.outcome,
       status: event.status,
       attempts: event.attempts,
-      firstPickFailed: firstAttempt !== undefined && firstAttempt.deploymentId === firstPick && firstAttempt.outcome !== 'ok',
+      // A first pick that a hedge or race leg beat to the answer was slow, not failed.
+      firstPickFailed: firstAttempt !== undefined && firstAttempt.deploymentId === firstPick && firstAttempt.outcome !== 'ok' && firstAttempt.errorCode !== 'superseded',
       costUsd: event.costUsd,
       latencyMs: event.latencyMs,
     },
