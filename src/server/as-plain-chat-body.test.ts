@@ -9,6 +9,8 @@ const plain: Array<Record<string, unknown>> = [
   { model: 'auto', messages, stream: true, temperature: 0.2, max_tokens: 256, top_p: 1, n: 1, seed: -3, user: 'u1', presence_penalty: -2, frequency_penalty: 2 },
   { model: 'm', messages: [{ role: 'developer', content: 'x' }, { role: 'user', content: 'q' }, { role: 'assistant', content: 'a', annotations: [] }], stream: null, tools: null },
   { model: 'm', messages, metadata: { tag: 'kept for the upstream' }, hasOwnProperty: 1 },
+  { model: 'm', messages, stream: true, stream_options: { include_usage: true } },
+  { model: 'm', messages, stream: false, stream_options: {} },
 ];
 
 const notPlain: Array<Record<string, unknown>> = [
@@ -24,7 +26,8 @@ const notPlain: Array<Record<string, unknown>> = [
   { model: 'm', messages, max_tokens: 1.5 },
   { model: 'm', messages, n: 129 },
   { model: 'm', messages, stream: 'yes' },
-  { model: 'm', messages, stream: true, stream_options: { include_usage: true } },
+  { model: 'm', messages, stream: true, stream_options: { include_usage: 'yes' } },
+  { model: 'm', messages, stream: true, stream_options: { include_usage: true, extra: 1 } },
   { model: 'm', messages, routing: { task: 'coding' } },
   { model: 'm', messages, stop: 'END' },
 ];

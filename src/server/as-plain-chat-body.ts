@@ -7,9 +7,19 @@ const isSafeIntegerIn = (min: number, max: number): Check => (value) => Number.i
 const isBoolean: Check = (value) => typeof value === 'boolean';
 const isString: Check = (value) => typeof value === 'string';
 
+/** `stream_options` is a strict object of two optional booleans. */
+const isStreamOptions: Check = (value) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const [key, flag] of Object.entries(value)) {
+    if ((key !== 'include_usage' && key !== 'include_obfuscation') || (flag !== undefined && typeof flag !== 'boolean')) return false;
+  }
+  return true;
+};
+
 /** Top-level fields this fast path checks itself; any other field the schema models sends the body to the schema. */
 const SIMPLE_FIELDS: ReadonlyMap<string, Check> = new Map(Object.entries({
   stream: isBoolean,
+  stream_options: isStreamOptions,
   temperature: isNumberIn(0, 2),
   top_p: isNumberIn(0, 1),
   max_tokens: isSafeIntegerIn(1, Number.MAX_SAFE_INTEGER),
@@ -39,7 +49,7 @@ function isPlainMessage(value: unknown): boolean {
  * The body as `chatRequestSchema` would return it, when it is the common case: a model, string
  * messages from system, developer, user or assistant, and only plain sampling fields (stream,
  * temperature, max_tokens, ...), each of the type and in the range the schema demands; undefined
- * for anything else (tools, response formats, content parts, routing, stream options, a wrong
+ * for anything else (tools, response formats, content parts, routing, a wrong
  * type or range), and the caller runs the schema, whose messages the client gets. The schema
  * keeps unknown top-level fields and would only strip unknown message fields that the request
  * mapping never reads, so both paths give the same ChatRequest; this one skips zod's copy of
@@ -65,5 +75,5 @@ export function asPlainChatBody(body: Record<string, unknown>): ChatRequestBody 
 
 /** Fields the schema models that this fast path leaves to it unless they are null. */
 const MODELLED_ELSEWHERE: ReadonlySet<string> = new Set([
-  'stream_options', 'tools', 'tool_choice', 'parallel_tool_calls', 'response_format', 'stop', 'reasoning_effort', 'routing',
+  'tools', 'tool_choice', 'parallel_tool_calls', 'response_format', 'stop', 'reasoning_effort', 'routing',
 ]);
