@@ -141,15 +141,24 @@ describe.skipIf(redisCheck.skip || postgresCheck.skip)('three gateway processes 
   let upstream: FakeUpstream;
   /** When each upstream call arrived, by model. */
   const arrivals = new Map<string, number[]>();
+  /** Calls of the `narrow` model in the upstream now, and the most at once. */
+  const narrow = { now: 0, most: 0 };
 
   beforeAll(async () => {
     await transpileSources(compiled);
     // The dashboard's page assets sit beside src/, as in the checkout.
     symlinkSync(join(REPO, 'web'), join(compiled, 'web'));
-    upstream = await startFakeUpstream((request) => {
+    upstream = await startFakeUpstream(async (request) => {
       const model = modelOf(request) ?? 'x';
       arrivals.set(model, [...(arrivals.get(model) ?? []), Date.now()]);
       if (model === 'broken') return { kind: 'json', status: 500, body: { error: { message: 'upstream down', type: 'server_error' } } };
+      if (model === 'narrow') {
+        // Held a while, so that requests overlap; the most seen at once is what the limit bounds.
+        narrow.now += 1;
+        narrow.most = Math.max(narrow.most, narrow.now);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        narrow.now -= 1;
+      }
       return completion(model, 'hello');
     });
   }, 120_000);
@@ -207,6 +216,20 @@ describe.skipIf(redisCheck.skip || postgresCheck.skip)('three gateway processes 
       expect(times.filter((at) => at - times[0]! < 59_000).length).toBeLessThanOrEqual(61);
       expect(answers.filter((answer) => answer.status === 200).length).toBe(reached);
       for (const answer of answers.filter((a) => a.status !== 200)) expect(answer).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
+    } finally {
+      await cluster.cleanUp();
+    }
+  }, 180_000);
+
+  it('holds a deployment at 2 requests in flight across the three; the others are shed with 429 queue_full', async () => {
+    const cluster = await startCluster(upstream, { deployments: [deployment('fake/narrow', { limits: { maxConcurrent: 2 } })] });
+    try {
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => chat(cluster.gateways[i % 3]!, 'fake/narrow')));
+      expect(narrow.most).toBeGreaterThanOrEqual(1);
+      expect(narrow.most).toBeLessThanOrEqual(2);
+      const ok = answers.filter((answer) => answer.status === 200).length;
+      expect(ok).toBe(arrivals.get('narrow')?.length);
+      for (const answer of answers.filter((a) => a.status !== 200)) expect(answer).toMatchObject({ status: 429, body: { error: { code: 'queue_full' } } });
     } finally {
       await cluster.cleanUp();
     }
