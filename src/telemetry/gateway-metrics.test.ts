@@ -51,12 +51,15 @@ describe('GatewayMetrics', () => {
     metrics.requestFinished(finished('h2', 'a/x', { attempts: [lateHedge, { deploymentId: 'a/x', role: 'first', outcome: 'ok', latencyMs: 60 }] }));
     metrics.requestFinished(finished('h3', 'b/y', { outcome: 'server_error', status: 502, attempts: [{ deploymentId: 'b/y', role: 'hedge', outcome: 'server_error', latencyMs: 5 }] }));
     metrics.requestFinished(finished('plain', 'a/x'));
+    metrics.attemptFinished({ requestId: 'h1', at: 0, index: 0, won: false, deploymentId: 'a/x', ...superseded });
     metrics.requestFinished(finished('c1', 'a/x', { consensus: { agreeing: 2, asked: 3, majority: true } }));
     metrics.requestFinished(finished('c2', 'a/x', { consensus: { agreeing: 1, asked: 3, majority: false } }));
     const text = await metrics.scrape();
     expect(sample(text, 'switchyard_hedges_total', { winner: 'hedge' })).toBe(1);
     expect(sample(text, 'switchyard_hedges_total', { winner: 'primary' })).toBe(1);
     expect(sample(text, 'switchyard_hedges_total', { winner: 'none' })).toBe(1);
+    expect(sample(text, 'switchyard_attempts_total', { deployment: 'a/x', role: 'first', outcome: 'superseded' })).toBe(1);
+    expect(sample(text, 'switchyard_attempts_total', { deployment: 'a/x', role: 'first', outcome: 'network' })).toBeUndefined();
     expect(sample(text, 'switchyard_consensus_requests_total', { result: 'majority' })).toBe(1);
     expect(sample(text, 'switchyard_consensus_requests_total', { result: 'no_majority' })).toBe(1);
   });

@@ -173,7 +173,8 @@ export class GatewayMetrics implements GatewayObserver {
 
   attemptFinished(event: AttemptFinishedEvent): void {
     const deployment = this.deploymentLabel.value(event.deploymentId);
-    this.attempts.labels(deployment, event.role, event.outcome).inc();
+    // A leg aborted because another answered first gets its own value, so that it never reads as a network failure.
+    this.attempts.labels(deployment, event.role, event.errorCode === 'superseded' ? 'superseded' : event.outcome).inc();
     if (event.won) this.winners.labels(deployment, event.role).inc();
   }
 

@@ -69,6 +69,21 @@ describe('RollingStats', () => {
     expect(stats.report().gateway.requests).toBe(3);
   });
 
+  it('leaves a hedge or race leg that lost out of its deployment\'s calls and errors', () => {
+    const stats = new RollingStats({ now: () => 1_000_000 });
+    stats.requestFinished(
+      finished('h1', 'b/y', {
+        attempts: [
+          { deploymentId: 'a/x', role: 'first', outcome: 'network', errorCode: 'superseded', latencyMs: 300 },
+          { deploymentId: 'b/y', role: 'hedge', outcome: 'ok', latencyMs: 80 },
+        ],
+      }),
+    );
+    const report = stats.report(300_000);
+    expect(report.deployments.map((d) => d.deploymentId)).toEqual(['b/y']);
+    expect(report.deployments[0]).toMatchObject({ requests: 1, errors: 0 });
+  });
+
   it('gives a chart series with every slot present', () => {
     let now = 1_000_000;
     const stats = new RollingStats({ now: () => now });

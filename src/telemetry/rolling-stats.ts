@@ -1,4 +1,4 @@
-import type { GatewayObserver, RequestFinishedEvent } from './gateway-observer.js';
+import type { AttemptSummary, GatewayObserver, RequestFinishedEvent } from './gateway-observer.js';
 import { StatsBucket } from './stats-bucket.js';
 import { summarizeBucket, type StatsSummary } from './stats-summary.js';
 import { TimeRing, TimeSlot } from './time-ring.js';
@@ -59,7 +59,7 @@ export class RollingStats implements GatewayObserver {
     const now = this.now();
     const targets = [this.fine.slotAt(now), this.coarse.slotAt(now), this.sinceStart];
     const usage = event.usage;
-    const attempts =
+    const attempts: ReadonlyArray<Pick<AttemptSummary, 'deploymentId' | 'outcome' | 'latencyMs' | 'ttftMs' | 'errorCode'>> =
       event.attempts.length > 0 || event.deploymentId === undefined
         ? event.attempts
         : [{ deploymentId: event.deploymentId, outcome: event.outcome, latencyMs: event.latencyMs, ttftMs: event.ttftMs }];
@@ -74,7 +74,10 @@ export class RollingStats implements GatewayObserver {
     for (const slot of targets) {
       slot.total.addCall(event.outcome, event.latencyMs, event.ttftMs);
       slot.total.addAnswer(Object.assign({}, answer, { generationMs: event.latencyMs }));
-      for (const attempt of attempts) slot.deployment(attempt.deploymentId).addCall(attempt.outcome, attempt.latencyMs, attempt.ttftMs);
+      for (const attempt of attempts) {
+        // A hedge or race leg aborted because another answered first is neither a success nor a failure of its deployment.
+        if (attempt.errorCode !== 'superseded') slot.deployment(attempt.deploymentId).addCall(attempt.outcome, attempt.latencyMs, attempt.ttftMs);
+      }
       // Spend and tokens belong to the deployment that answered (or the last one tried).
       const payer = answering?.deploymentId ?? event.deploymentId;
       if (payer !== undefined) slot.deployment(payer).addAnswer(answer);

@@ -146,7 +146,7 @@ describe('mode: race', () => {
       ['fake/large', 'superseded'],
       ['fake/small', 'ok'],
     ]);
-    expect(await metric(/^switchyard_attempts_total\{deployment="fake\/large",role="race",outcome="network"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(await metric(/^switchyard_attempts_total\{deployment="fake\/large",role="race",outcome="superseded"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
   });
 
   it('streams: the first stream to reach a token wins; the other is aborted before it cost anything', async () => {
