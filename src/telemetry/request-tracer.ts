@@ -50,7 +50,8 @@ export class RequestTracer implements GatewayObserver {
     if (event.errorCode !== undefined) attributes['error.type'] = event.errorCode;
     const context = parent === undefined ? undefined : trace.setSpan(ROOT_CONTEXT, parent);
     const span = this.tracer.startSpan(`chat ${model}`, { kind: SpanKind.CLIENT, startTime: event.at - event.latencyMs, attributes }, context);
-    if (event.outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: event.errorCode ?? event.outcome });
+    // A hedge or race leg that lost was cancelled by us, not failed: its status stays unset.
+    if (event.outcome !== 'ok' && event.errorCode !== 'superseded') span.setStatus({ code: SpanStatusCode.ERROR, message: event.errorCode ?? event.outcome });
     span.end(event.at);
   }
 
