@@ -36,7 +36,8 @@ export class BudgetAlertMonitor {
 
   /** A SpendListener: pass to `BudgetService.onSpend`. */
   readonly onSpend = async (event: SpendEvent): Promise<void> => {
-    const at = new Date(event.at).toISOString();
+    // Formatted only when an alert fires: this runs on every settlement.
+    let at: string | undefined;
     for (const status of event.budgets) {
       const { budget } = status;
       if (budget.limitUsd <= 0) continue;
@@ -49,7 +50,8 @@ export class BudgetAlertMonitor {
         if (!(await this.alertState.markAlertFired(key, event.at))) continue;
         const alert: BudgetThresholdAlert = {
           kind: 'budget_threshold', budgetId: budget.id, scope: budget.scope, scopeId: budget.scopeId, period: budget.period,
-          periodStart: new Date(status.periodStart).toISOString(), threshold, limitUsd: budget.limitUsd, spentUsd: status.spentUsd, at,
+          periodStart: new Date(status.periodStart).toISOString(), threshold, limitUsd: budget.limitUsd, spentUsd: status.spentUsd,
+          at: (at ??= new Date(event.at).toISOString()),
         };
         this.emit(alert);
       }
