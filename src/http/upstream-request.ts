@@ -37,12 +37,40 @@ const CAUSE_CODES: Record<Exclude<AbortCause, 'caller'>, ErrorCode> = {
   total: 'total_timeout',
 };
 
+interface Target {
+  origin: string;
+  host: string;
+  path: string;
+}
+
+/*
+ * A deployment calls the same one or two URLs on every request; parsing them with `new URL`
+ * each time was 0.5 % of busy samples at c=32. Parsed targets are kept, oldest dropped first
+ * past the bound (URLs carry no secrets: keys travel in headers).
+ */
+const TARGETS_KEPT = 256;
+const targets = new Map<string, Target>();
+
+function targetOf(href: string): Target {
+  let target = targets.get(href);
+  if (target === undefined) {
+    const url = new URL(href);
+    target = { origin: url.origin, host: url.host, path: `${url.pathname}${url.search}` };
+    if (targets.size >= TARGETS_KEPT) {
+      const oldest = targets.keys().next();
+      if (oldest.done !== true) targets.delete(oldest.value);
+    }
+    targets.set(href, target);
+  }
+  return target;
+}
+
 /**
  * Sends one upstream request through the origin's pool and returns once headers arrive.
  * Deadlines are enforced with our own timers so each breach surfaces as its own error code.
  */
 export async function sendUpstream(pools: UpstreamPools, request: UpstreamRequest): Promise<UpstreamResponse> {
-  const url = new URL(request.url);
+  const url = targetOf(request.url);
   const controller = new AbortController();
   let cause: AbortCause | undefined;
   const abort = (why: AbortCause): void => {
@@ -108,7 +136,7 @@ export async function sendUpstream(pools: UpstreamPools, request: UpstreamReques
   try {
     const options: Dispatcher.RequestOptions = {
       origin: url.origin,
-      path: `${url.pathname}${url.search}`,
+      path: url.path,
       method: request.method ?? 'POST',
       headers: request.headers,
       signal: controller.signal,
