@@ -141,10 +141,13 @@ describe.skipIf(redisCheck.skip || postgresCheck.skip)('the gateway while Redis 
       expect(lines.some((line) => line.includes('SHARED STATE UNREACHABLE'))).toBe(true);
       expect(lines.some((line) => line.includes('shared state back'))).toBe(true);
       // Spend made on local state reached the shared counter: every answer is counted there.
+      let spent = 0;
       await until(async () => {
-        const [view] = (await gateway.accounting.admin.getBudgets({})).data;
-        return Math.abs((view?.spent_usd ?? 0) - traffic.answered() * PER_REQUEST_USD) < 1e-6;
-      }, 'the shared counter to hold every answer');
+        spent = (await gateway.accounting.admin.getBudgets({})).data[0]?.spent_usd ?? 0;
+        return Math.abs(spent - traffic.answered() * PER_REQUEST_USD) < 1e-6;
+      }, 'the shared counter to hold every answer').catch((error: unknown) => {
+        throw new Error(`${String(error)}: $${spent} spent for ${traffic.answered()} answers of $${PER_REQUEST_USD}`);
+      });
     } finally {
       await gateway.close();
       await proxy.stop();

@@ -4,6 +4,8 @@ import type { BudgetCounter, CounterCharge, ReserveOutcome, SlotUsage } from '..
 export interface SharedBudgetCounter extends BudgetCounter {
   lastSeenUsedNanos(slot: string): number | undefined;
   ping(): Promise<void>;
+  /** `sequence` increases in sending order; a settlement sent again with an applied number is skipped. */
+  settle(slots: readonly string[], reservedNanos: number, actualNanos: number, sequence?: number): Promise<void>;
 }
 
 export interface SharedStateEvents {
@@ -27,7 +29,7 @@ export interface FallbackBudgetCounterOptions extends SharedStateEvents {
 }
 
 type PendingWrite =
-  | { op: 'settle'; slots: readonly string[]; reservedNanos: number; actualNanos: number }
+  | { op: 'settle'; slots: readonly string[]; reservedNanos: number; actualNanos: number; sequence: number }
   | { op: 'initialise'; slot: string; settledNanos: number };
 
 /**
@@ -41,6 +43,11 @@ export class FallbackBudgetCounter implements BudgetCounter {
   /** The local counter of the last outage, holding reservations that were still open at recovery. */
   private leftover: BudgetCounter | undefined;
   private pending: PendingWrite[] = [];
+  /**
+   * Numbers settlements in sending order. A settlement sent as the connection dropped may have
+   * been applied with its reply lost; queued again with the same number, Redis skips it.
+   */
+  private sequence = 0;
   private degradedAt = 0;
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private resyncing: Promise<void> | undefined;
@@ -83,12 +90,13 @@ export class FallbackBudgetCounter implements BudgetCounter {
         await leftover.release(slots, reservedNanos);
         sharedReserved = 0;
       }
+      const sequence = ++this.sequence;
       try {
-        await this.options.shared.settle(slots, sharedReserved, actualNanos);
+        await this.options.shared.settle(slots, sharedReserved, actualNanos, sequence);
         return;
       } catch (error) {
         this.degrade(error);
-        this.pending.push({ op: 'settle', slots, reservedNanos: sharedReserved, actualNanos });
+        this.pending.push({ op: 'settle', slots, reservedNanos: sharedReserved, actualNanos, sequence });
         return;
       }
     }
@@ -97,10 +105,10 @@ export class FallbackBudgetCounter implements BudgetCounter {
     // One made in Redis before the outage is settled there on recovery.
     if (slots.length > 0 && (await this.heldLocally(local, slots, reservedNanos))) {
       await local.settle(slots, reservedNanos, actualNanos);
-      if (actualNanos > 0) this.pending.push({ op: 'settle', slots, reservedNanos: 0, actualNanos });
+      if (actualNanos > 0) this.pending.push({ op: 'settle', slots, reservedNanos: 0, actualNanos, sequence: ++this.sequence });
       return;
     }
-    this.pending.push({ op: 'settle', slots, reservedNanos, actualNanos });
+    this.pending.push({ op: 'settle', slots, reservedNanos, actualNanos, sequence: ++this.sequence });
   }
 
   async release(slots: readonly string[], reservedNanos: number): Promise<void> {
@@ -178,7 +186,7 @@ export class FallbackBudgetCounter implements BudgetCounter {
   }
 
   private async writeBack(write: PendingWrite): Promise<void> {
-    if (write.op === 'settle') await this.options.shared.settle(write.slots, write.reservedNanos, write.actualNanos);
+    if (write.op === 'settle') await this.options.shared.settle(write.slots, write.reservedNanos, write.actualNanos, write.sequence);
     else await this.options.shared.initialise(write.slot, write.settledNanos);
   }
 
@@ -190,7 +198,8 @@ export class FallbackBudgetCounter implements BudgetCounter {
       // as fast as it drained and the counter never went back to Redis. Each round takes about
       // one round trip, so the rounds shrink to nothing.
       while (this.pending.length > 0) {
-        const round = this.pending.splice(0);
+        // In number order, so that what Redis applied of a round cut short is a prefix of it.
+        const round = this.pending.splice(0).sort((a, b) => sequenceOf(a) - sequenceOf(b));
         const results = await Promise.allSettled(round.map((write) => this.writeBack(write)));
         // Only the writes that failed go back (in order): the others are in Redis already.
         const failed = round.filter((_, i) => results[i]?.status === 'rejected');
@@ -207,4 +216,9 @@ export class FallbackBudgetCounter implements BudgetCounter {
     this.local = undefined;
     this.options.onRecovered?.('budget', Date.now() - this.degradedAt);
   }
+}
+
+/** Initialisations carry no number and go first: they only take effect on a slot Redis lacks. */
+function sequenceOf(write: PendingWrite): number {
+  return write.op === 'settle' ? write.sequence : 0;
 }
