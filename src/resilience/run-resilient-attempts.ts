@@ -4,7 +4,7 @@ import type { OutcomeClass } from '../spec/outcome-class.js';
 import { abortReason } from './abort-reason.js';
 import type { AttemptPermit } from './attempt-permit.js';
 import type { FallbackAction } from './fallback-action.js';
-import type { Admission, Resilience, RetryOverrides } from './resilience.js';
+import type { AdmitOptions, Admission, Resilience, RetryOverrides } from './resilience.js';
 import { LegsFailedError, runAttemptLegs, type AttemptLeg, type LegWin } from './run-attempt-legs.js';
 import { sleep } from './sleep.js';
 
@@ -117,6 +117,9 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     throw new AttemptsFailedError(error, steps);
   };
 
+  // The same for every attempt of the loop (a spread's further legs swap in their own signal).
+  const admitOptions: AdmitOptions = { signal, deadlineAt: options.deadlineAt, estimatedTokens: options.estimatedTokens };
+
   // Candidates skipped only because they are cooling down after 429s, with when they are free.
   const cooling = new Map<string, number>();
   let coolingWaits = 0;
@@ -149,10 +152,6 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
         ? next.slice(0, Math.min(spread.n - 1, room)).map((id) => ({ deploymentId: id, delayMs: 0 }))
         : next.slice(0, Math.min(1, room)).map((id) => ({ deploymentId: id, delayMs: spread.delayMs ?? resilience.hedgeDelayMs(primaryId) }));
     if (others.length === 0) return undefined;
-    const admitOptions = {
-      ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
-      ...(options.estimatedTokens === undefined ? {} : { estimatedTokens: options.estimatedTokens }),
-    };
     return {
       others,
       role: spread.kind,
@@ -161,7 +160,7 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
         if (spread.kind === 'hedge' && !resilience.budget.tryAcquireRetry()) {
           return { admitted: false, error: new GatewayError('rate_limited', 'The retry budget is spent: no hedge.', { deploymentId: id }) };
         }
-        return resilience.admit(id, { ...admitOptions, signal: legSignal });
+        return resilience.admit(id, Object.assign({}, admitOptions, { signal: legSignal }));
       },
     };
   };
@@ -175,11 +174,7 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
       fail(new GatewayError('total_timeout', 'The request ran past its deadline.', { cause: lastError }));
     }
     const deploymentId: string = current;
-    const admission = await resilience.admit(deploymentId, {
-      ...(signal === undefined ? {} : { signal }),
-      ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
-      ...(options.estimatedTokens === undefined ? {} : { estimatedTokens: options.estimatedTokens }),
-    });
+    const admission = await resilience.admit(deploymentId, admitOptions);
     if (!admission.admitted) {
       tried.add(deploymentId);
       skipError ??= admission.error;
