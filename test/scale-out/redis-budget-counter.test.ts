@@ -118,19 +118,6 @@ describe.skipIf(service.skip)('RedisBudgetCounter', () => {
     await survivor.close();
   });
 
-  it('counts a numbered settlement once: sent again after its reply was lost, it is skipped', async () => {
-    const counter = new RedisBudgetCounter({ redis: await client(), keyPrefix: counterPrefix() });
-    const charges = [{ slot: 's', limitNanos: 1_000 }];
-    expect(await counter.tryReserve(charges, 100)).toEqual({ ok: true });
-    await counter.settle(['s'], 100, 70, 1);
-    await counter.settle(['s'], 100, 70, 1);
-    expect(await counter.read('s')).toEqual({ settledNanos: 70, reservedNanos: 0 });
-    await counter.settle(['s'], 0, 5, 2);
-    await counter.settle(['s'], 0, 9);
-    expect(await counter.read('s')).toEqual({ settledNanos: 84, reservedNanos: 0 });
-    await counter.close();
-  });
-
   describe('when Redis goes away', () => {
     let proxy: TcpProxy;
     beforeAll(async () => {

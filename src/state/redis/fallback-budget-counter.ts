@@ -4,8 +4,6 @@ import type { BudgetCounter, CounterCharge, ReserveOutcome, SlotUsage } from '..
 export interface SharedBudgetCounter extends BudgetCounter {
   lastSeenUsedNanos(slot: string): number | undefined;
   ping(): Promise<void>;
-  /** `sequence` increases in sending order; a settlement sent again with an applied number is skipped. */
-  settle(slots: readonly string[], reservedNanos: number, actualNanos: number, sequence?: number): Promise<void>;
 }
 
 export interface SharedStateEvents {
@@ -29,7 +27,7 @@ export interface FallbackBudgetCounterOptions extends SharedStateEvents {
 }
 
 type PendingWrite =
-  | { op: 'settle'; slots: readonly string[]; reservedNanos: number; actualNanos: number; sequence: number }
+  | { op: 'settle'; slots: readonly string[]; reservedNanos: number; actualNanos: number }
   | { op: 'initialise'; slot: string; settledNanos: number };
 
 /**
@@ -43,11 +41,6 @@ export class FallbackBudgetCounter implements BudgetCounter {
   /** The local counter of the last outage, holding reservations that were still open at recovery. */
   private leftover: BudgetCounter | undefined;
   private pending: PendingWrite[] = [];
-  /**
-   * Numbers settlements in sending order. A settlement sent as the connection dropped may have
-   * been applied with its reply lost; queued again with the same number, Redis skips it.
-   */
-  private sequence = 0;
   private degradedAt = 0;
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private resyncing: Promise<void> | undefined;
@@ -90,13 +83,12 @@ export class FallbackBudgetCounter implements BudgetCounter {
         await leftover.release(slots, reservedNanos);
         sharedReserved = 0;
       }
-      const sequence = ++this.sequence;
       try {
-        await this.options.shared.settle(slots, sharedReserved, actualNanos, sequence);
+        await this.options.shared.settle(slots, sharedReserved, actualNanos);
         return;
       } catch (error) {
         this.degrade(error);
-        this.pending.push({ op: 'settle', slots, reservedNanos: sharedReserved, actualNanos, sequence });
+        this.pending.push({ op: 'settle', slots, reservedNanos: sharedReserved, actualNanos });
         return;
       }
     }
@@ -105,10 +97,10 @@ export class FallbackBudgetCounter implements BudgetCounter {
     // One made in Redis before the outage is settled there on recovery.
     if (slots.length > 0 && (await this.heldLocally(local, slots, reservedNanos))) {
       await local.settle(slots, reservedNanos, actualNanos);
-      if (actualNanos > 0) this.pending.push({ op: 'settle', slots, reservedNanos: 0, actualNanos, sequence: ++this.sequence });
+      if (actualNanos > 0) this.pending.push({ op: 'settle', slots, reservedNanos: 0, actualNanos });
       return;
     }
-    this.pending.push({ op: 'settle', slots, reservedNanos, actualNanos, sequence: ++this.sequence });
+    this.pending.push({ op: 'settle', slots, reservedNanos, actualNanos });
   }
 
   async release(slots: readonly string[], reservedNanos: number): Promise<void> {
@@ -186,7 +178,7 @@ export class FallbackBudgetCounter implements BudgetCounter {
   }
 
   private async writeBack(write: PendingWrite): Promise<void> {
-    if (write.op === 'settle') await this.options.shared.settle(write.slots, write.reservedNanos, write.actualNanos, write.sequence);
+    if (write.op === 'settle') await this.options.shared.settle(write.slots, write.reservedNanos, write.actualNanos);
     else await this.options.shared.initialise(write.slot, write.settledNanos);
   }
 
@@ -198,8 +190,7 @@ export class FallbackBudgetCounter implements BudgetCounter {
       // as fast as it drained and the counter never went back to Redis. Each round takes about
       // one round trip, so the rounds shrink to nothing.
       while (this.pending.length > 0) {
-        // In number order, so that what Redis applied of a round cut short is a prefix of it.
-        const round = this.pending.splice(0).sort((a, b) => sequenceOf(a) - sequenceOf(b));
+        const round = this.pending.splice(0);
         const results = await Promise.allSettled(round.map((write) => this.writeBack(write)));
         // Only the writes that failed go back (in order): the others are in Redis already.
         const failed = round.filter((_, i) => results[i]?.status === 'rejected');
@@ -216,9 +207,4 @@ export class FallbackBudgetCounter implements BudgetCounter {
     this.local = undefined;
     this.options.onRecovered?.('budget', Date.now() - this.degradedAt);
   }
-}
-
-/** Initialisations carry no number and go first: they only take effect on a slot Redis lacks. */
-function sequenceOf(write: PendingWrite): number {
-  return write.op === 'settle' ? write.sequence : 0;
 }

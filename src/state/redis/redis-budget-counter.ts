@@ -65,13 +65,9 @@ export class RedisBudgetCounter implements BudgetCounter {
     return { ok: false, slot: charge.slot, usedNanos, limitNanos: charge.limitNanos };
   }
 
-  /**
-   * `sequence`: this settlement's number, increasing in the order settlements are sent; one that
-   * is sent again (its first reply was lost) with a number Redis has already applied is skipped.
-   */
-  async settle(slots: readonly string[], reservedNanos: number, actualNanos: number, sequence?: number): Promise<void> {
+  async settle(slots: readonly string[], reservedNanos: number, actualNanos: number): Promise<void> {
     if (slots.length === 0) return;
-    await settleScript.run(this.redis, slots.map((s) => this.key(s)), [reservedNanos, actualNanos, this.instanceId, this.slotTtlMs, sequence ?? '']);
+    await settleScript.run(this.redis, slots.map((s) => this.key(s)), [reservedNanos, actualNanos, this.instanceId, this.slotTtlMs]);
   }
 
   async release(slots: readonly string[], reservedNanos: number): Promise<void> {

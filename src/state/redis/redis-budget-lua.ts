@@ -51,30 +51,16 @@ end
 return seen
 `;
 
-/**
- * KEYS: slot hashes. ARGV: reserved, actual, instance id, ttl ms, and optionally the settlement's
- * sequence number in this process. Reservations never go below zero. A settlement whose number is
- * not above the last one applied from this process (field `q:<instance>`) was applied already: its
- * reply was lost when the connection dropped, and it is being written again from the outage
- * queue. It is skipped, so that spend is never counted twice.
- */
+/** KEYS: slot hashes. ARGV: reserved, actual, instance id, ttl ms. Reservations never go below zero. */
 export const SETTLE_LUA = `
 local field = 'r:' .. ARGV[3]
-local seqField, seq = 'q:' .. ARGV[3], tonumber(ARGV[5])
 local reserved, actual = tonumber(ARGV[1]), tonumber(ARGV[2])
 for _, key in ipairs(KEYS) do
-  local again = false
-  if seq then
-    if seq <= tonumber(redis.call('HGET', key, seqField) or '0') then again = true
-    else redis.call('HSET', key, seqField, seq) end
+  if reserved > 0 then
+    local left = redis.call('HINCRBY', key, field, -reserved)
+    if left <= 0 then redis.call('HDEL', key, field) end
   end
-  if not again then
-    if reserved > 0 then
-      local left = redis.call('HINCRBY', key, field, -reserved)
-      if left <= 0 then redis.call('HDEL', key, field) end
-    end
-    if actual > 0 then redis.call('HINCRBY', key, 'settled', actual) end
-  end
+  if actual > 0 then redis.call('HINCRBY', key, 'settled', actual) end
   redis.call('PEXPIRE', key, ARGV[4])
 end
 return 1
