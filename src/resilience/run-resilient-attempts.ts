@@ -188,12 +188,10 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     const onCandidate = (attemptsOn.get(deploymentId) ?? 0) + 1;
     attemptsOn.set(deploymentId, onCandidate);
     const started = clock.now();
-    const controller = new AbortController();
-    const attemptSignal = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
     try {
       const won: LegWin<T> =
         spreading === undefined
-          ? { value: await options.call(deploymentId, attemptSignal), deploymentId, permit: admission.permit, latencyMs: 0 }
+          ? { value: await options.call(deploymentId, signal ?? new AbortController().signal), deploymentId, permit: admission.permit, latencyMs: 0 }
           : await runAttemptLegs({ ...spreading, primary: { deploymentId, permit: admission.permit }, clock, call: options.call, record, ...(signal === undefined ? {} : { signal }), ...(options.discard === undefined ? {} : { discard: options.discard }) });
       const latencyMs = spreading === undefined ? clock.now() - started : won.latencyMs;
       const winner: AttemptStep = { deploymentId: won.deploymentId, called: true, outcome: 'ok', latencyMs, ...(won.role === undefined ? {} : { role: won.role }) };
