@@ -213,17 +213,18 @@ export class SwitchyardGateway implements Gateway {
     const order = attemptOrder(decision, policy?.fallback ?? [], (id) => this.tables.deployments.has(id));
     const maxAttempts = policy?.maxAttempts ?? this.options.maxAttempts;
     // `max_latency_ms` is a deadline too: past it the caller has no use for the answer.
+    const startedAt = this.now();
     const deadlineAt = requestDeadlineAt({
-      startedAt: this.now(),
+      startedAt,
       serverTimeoutMs: this.options.requestTimeoutMs,
-      ...(wishes?.timeoutMs === undefined ? {} : { timeoutMs: wishes.timeoutMs }),
-      ...(wishes?.maxLatencyMs === undefined ? {} : { maxLatencyMs: wishes.maxLatencyMs }),
+      timeoutMs: wishes?.timeoutMs,
+      maxLatencyMs: wishes?.maxLatencyMs,
     });
     const loop: AttemptLoopOptions = {
       candidates: order.slice(0, maxAttempts),
       modelFor: (id) => this.deployment(id).model,
       deadlinesFor: (id) => this.tables.deployments.get(id)?.deadlines,
-      deadlineAt: deadlineAt ?? this.now() + this.options.requestTimeoutMs,
+      deadlineAt: deadlineAt ?? startedAt + this.options.requestTimeoutMs,
       now: this.now,
       stats: this.options.stats,
       headers: { 'x-request-id': context.requestId },
