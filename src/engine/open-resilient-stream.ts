@@ -3,8 +3,10 @@ import { isContentPart, type StreamPart } from '../spec/stream-part.js';
 import { attemptDeadlines } from '../resilience/deadline-plan.js';
 import type { AttemptPermit } from '../resilience/attempt-permit.js';
 import type { Resilience } from '../resilience/resilience.js';
-import { AttemptsFailedError, runResilientAttempts, type AttemptStep } from '../resilience/run-resilient-attempts.js';
+import { AttemptsFailedError, runResilientAttempts } from '../resilience/run-resilient-attempts.js';
 import { attributed, type AttemptLoopOptions } from './attempt-loop.js';
+import { attemptRecordOfStep } from './attempt-record-of-step.js';
+import { resilientAttemptsOptions } from './resilient-attempts-options.js';
 import { AttemptsExhaustedError } from './attempts-exhausted-error.js';
 import type { AttemptRecord } from './gateway.js';
 import type { CommittedStream } from './open-committed-stream.js';
@@ -83,41 +85,22 @@ export async function openResilientStream(
   open: (deploymentId: string, callOptions: CallOptions) => AsyncIterable<StreamPart>,
 ): Promise<CommittedStream> {
   const failed: AttemptRecord[] = [];
-  const toRecord = (step: AttemptStep): AttemptRecord => {
-    const record: AttemptRecord = { deploymentId: step.deploymentId, outcome: step.outcome, latencyMs: step.latencyMs };
-    if (step.error !== undefined) {
-      record.errorCode = step.error.code;
-      record.message = step.error.message;
-    }
-    if (step.role !== undefined) record.role = step.role;
-    return record;
-  };
   let winnerRole: AttemptRecord['role'];
   let done;
   try {
-    done = await runResilientAttempts<OpenedStream>({
-      resilience,
-      candidates: options.candidates,
-      keepPermit: true,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
-      ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-      ...(options.onlyCandidates === true ? { eligible: (profile) => options.candidates.includes(profile.id) } : {}),
-      ...(options.retries === undefined ? {} : { retries: options.retries }),
-      ...(options.contentFilterFallback === undefined ? {} : { contentFilterFallback: options.contentFilterFallback }),
-      ...(options.spread === undefined ? {} : { spread: options.spread }),
-      call: (deploymentId, signal) => readToCommitPoint(options, deploymentId, signal, open),
-      // A leg that reached its first token after another had won: close it, it costs for nothing.
-      discard: (late) => {
-        late.abort();
-        void late.iterator?.return?.().catch(() => undefined);
-      },
-      onStep: (step) => {
-        // The winner's record comes from the tail, once the stream is over.
-        if (step.called && step.outcome !== 'ok') failed.push(toRecord(step));
-        else if (step.outcome === 'ok') winnerRole = step.role;
-      },
-    });
+    const attempts = resilientAttemptsOptions<OpenedStream>(options, resilience, (deploymentId, signal) => readToCommitPoint(options, deploymentId, signal, open));
+    attempts.keepPermit = true;
+    // A leg that reached its first token after another had won: close it, it costs for nothing.
+    attempts.discard = (late) => {
+      late.abort();
+      void late.iterator?.return?.().catch(() => undefined);
+    };
+    attempts.onStep = (step) => {
+      // The winner's record comes from the tail, once the stream is over.
+      if (step.called && step.outcome !== 'ok') failed.push(attemptRecordOfStep(step));
+      else if (step.outcome === 'ok') winnerRole = step.role;
+    };
+    done = await runResilientAttempts(attempts);
   } catch (error) {
     if (error instanceof AttemptsFailedError) throw new AttemptsExhaustedError(error.error, failed);
     throw error;

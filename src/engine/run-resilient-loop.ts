@@ -5,6 +5,8 @@ import type { Resilience } from '../resilience/resilience.js';
 import { AttemptsFailedError, runResilientAttempts, type AttemptStep } from '../resilience/run-resilient-attempts.js';
 import { AttemptsExhaustedError } from './attempts-exhausted-error.js';
 import type { AttemptLoopOptions, AttemptSuccess } from './attempt-loop.js';
+import { attemptRecordOfStep } from './attempt-record-of-step.js';
+import { resilientAttemptsOptions } from './resilient-attempts-options.js';
 import type { AttemptRecord } from './gateway.js';
 
 /**
@@ -23,43 +25,28 @@ export async function runResilientLoop<T>(
   const usages = new Map<AttemptStep, Usage>();
   let lastUsage: Usage | undefined;
   const toRecord = (step: AttemptStep): AttemptRecord => {
-    const record: AttemptRecord = { deploymentId: step.deploymentId, outcome: step.outcome, latencyMs: step.latencyMs };
-    if (step.error !== undefined) {
-      record.errorCode = step.error.code;
-      record.message = step.error.message;
-    }
+    const record = attemptRecordOfStep(step);
     if (step.outcome === 'ok') record.ttftMs = step.latencyMs;
-    if (step.role !== undefined) record.role = step.role;
     const usage = usages.get(step);
     if (usage !== undefined) record.usage = usage;
     return record;
   };
   try {
-    const done = await runResilientAttempts<T>({
-      resilience,
-      candidates: options.candidates,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
-      ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-      ...(options.onlyCandidates === true ? { eligible: (profile) => options.candidates.includes(profile.id) } : {}),
-      ...(options.retries === undefined ? {} : { retries: options.retries }),
-      ...(options.contentFilterFallback === undefined ? {} : { contentFilterFallback: options.contentFilterFallback }),
-      ...(options.spread === undefined ? {} : { spread: options.spread }),
-      call: (deploymentId, signal) => {
-        const callOptions: CallOptions = { signal, deadlines: attemptDeadlines(options.deadlinesFor?.(deploymentId), options.deadlineAt, now()) };
-        if (options.headers !== undefined) callOptions.headers = options.headers;
-        return call(options.modelFor(deploymentId), callOptions);
-      },
-      tokensOf: (value) => {
-        lastUsage = usageOf(value);
-        return lastUsage === undefined ? undefined : lastUsage.inputTokens + lastUsage.outputTokens;
-      },
-      onStep: (step) => {
-        if (step.outcome === 'ok' && lastUsage !== undefined) usages.set(step, lastUsage);
-        // Skipped candidates were never called: they are in the decision log, not the attempts.
-        if (step.called) records.push(toRecord(step));
-      },
+    const attempts = resilientAttemptsOptions<T>(options, resilience, (deploymentId, signal) => {
+      const callOptions: CallOptions = { signal, deadlines: attemptDeadlines(options.deadlinesFor?.(deploymentId), options.deadlineAt, now()) };
+      if (options.headers !== undefined) callOptions.headers = options.headers;
+      return call(options.modelFor(deploymentId), callOptions);
     });
+    attempts.tokensOf = (value) => {
+      lastUsage = usageOf(value);
+      return lastUsage === undefined ? undefined : lastUsage.inputTokens + lastUsage.outputTokens;
+    };
+    attempts.onStep = (step) => {
+      if (step.outcome === 'ok' && lastUsage !== undefined) usages.set(step, lastUsage);
+      // Skipped candidates were never called: they are in the decision log, not the attempts.
+      if (step.called) records.push(toRecord(step));
+    };
+    const done = await runResilientAttempts(attempts);
     return { value: done.value, deploymentId: done.deploymentId, attempts: records };
   } catch (error) {
     if (error instanceof AttemptsFailedError) throw new AttemptsExhaustedError(error.error, records);
