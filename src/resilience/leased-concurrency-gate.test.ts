@@ -50,4 +50,24 @@ describe('LeasedConcurrencyGate', () => {
     await waiting;
     expect([leases.taken, gate.inFlight('d')]).toEqual([2, 2]);
   });
+
+  it('tells queue listeners (the queue gauge) of the local queue, as the local gate does', async () => {
+    const gate = new LeasedConcurrencyGate(local(), new FakeLeases(5));
+    const lengths: Array<[string, number]> = [];
+    const unsubscribe = gate.onQueueChange?.((key, queued) => lengths.push([key, queued]));
+    expect(unsubscribe).toBeTypeOf('function');
+    const first = await gate.acquire('d');
+    await gate.acquire('d');
+    const waiting = gate.acquire('d');
+    first();
+    await waiting;
+    expect(lengths).toEqual([
+      ['d', 1],
+      ['d', 0],
+    ]);
+    unsubscribe?.();
+    const second = gate.acquire('d');
+    expect(lengths).toHaveLength(2);
+    void second;
+  });
 });

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors/gateway-error.js';
-import type { AcquireOptions, ConcurrencyGate, ReleaseSlot } from './concurrency-limiter.js';
+import type { AcquireOptions, ConcurrencyGate, QueueListener, ReleaseSlot } from './concurrency-limiter.js';
 
 /** Cluster-wide concurrency slots (the Redis leases of `src/state/redis`). */
 export interface ConcurrencyLeases {
@@ -56,5 +56,10 @@ export class LeasedConcurrencyGate implements ConcurrencyGate {
 
   isSaturated(key: string): boolean {
     return this.local.isSaturated(key);
+  }
+
+  /** The local queue is the only queue there is, so its lengths are the ones to report. */
+  onQueueChange(listener: QueueListener): () => void {
+    return this.local.onQueueChange?.(listener) ?? (() => undefined);
   }
 }
