@@ -20,7 +20,8 @@ export type BatchItemResult = { customId: string; ok: true; response: ChatRespon
 export type BatchProgress = { state: 'pending' } | { state: 'ended'; results: BatchItemResult[]; error?: GatewayErrorInfo };
 
 /**
- * A provider's own asynchronous batch API (OpenAI's Batch API, Anthropic's Message Batches),
+ * A provider's own asynchronous batch API (OpenAI's Batch API, Anthropic's Message Batches,
+ * Gemini's batch mode),
  * offered by adapters whose provider has one. Work sent this way is billed at `priceFactor`
  * times the list price, in exchange for answers within the provider's window instead of now.
  */
@@ -29,8 +30,18 @@ export interface BatchCapability {
   readonly priceFactor: number;
   /** Most requests in one provider batch. */
   readonly maxRequests: number;
-  /** Sends the requests as one provider batch; resolves with the provider's batch id. */
-  submit(items: readonly BatchItem[], options: CallOptions): Promise<string>;
+  /**
+   * Sends the requests as one provider batch; resolves with the provider's batch id. `label`
+   * (unique per batch) is written where the provider keeps caller data (metadata, display name),
+   * so that `find` can recognise the batch later.
+   */
+  submit(items: readonly BatchItem[], options: CallOptions, label?: string): Promise<string>;
+  /**
+   * Looks through the provider's recent batches (a bounded number of pages) for one submitted
+   * with `label`; its id, or undefined. Absent where the provider keeps no caller data on a batch.
+   * Lets a restart adopt a batch the provider accepted before its id could be recorded.
+   */
+  find?(label: string, options: CallOptions): Promise<string | undefined>;
   /** Asks once how the batch stands; when it has ended, fetches and maps every result. */
   poll(providerBatchId: string, options: CallOptions): Promise<BatchProgress>;
   /** Asks the provider to stop the batch; requests it had not run end as cancelled. */

@@ -11,7 +11,7 @@ import { openGatewayAccounting } from '../../src/engine/open-gateway-accounting.
 import { chatCompletionBody } from '../../src/server/chat-completion-body.js';
 import { parseChatRequest } from '../../src/server/parse-chat-request.js';
 import { SqliteBatchStore } from '../../src/state/batch/sqlite-batch-store.js';
-import { startFakeAnthropicBatch, startFakeOpenAIBatch, type FakeBatchProvider } from '../support/fake-batch-providers.js';
+import { startFakeAnthropicBatch, startFakeGeminiBatch, startFakeOpenAIBatch, type FakeBatchProvider } from '../support/fake-batch-providers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -22,9 +22,11 @@ afterEach(async () => {
 const PRICING = { inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: 0.5 };
 const LIST_PRICE = 0.00002;
 
+/** `adopts`: a batch the provider accepted before its id was committed is found again after a restart. */
 const KINDS = {
-  openai: { start: startFakeOpenAIBatch, provider: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-test' },
-  anthropic: { start: startFakeAnthropicBatch, provider: 'anthropic', model: 'claude-haiku-4-5', apiKey: 'ant-key' },
+  openai: { start: startFakeOpenAIBatch, provider: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-test', path: '/v1', adopts: true },
+  anthropic: { start: startFakeAnthropicBatch, provider: 'anthropic', model: 'claude-haiku-4-5', apiKey: 'ant-key', path: '/v1', adopts: false },
+  gemini: { start: startFakeGeminiBatch, provider: 'gemini', model: 'gemini-2.5-flash', apiKey: 'g-key', path: '/v1beta', adopts: true },
 } as const;
 
 async function setup(kind: keyof typeof KINDS, extra: Record<string, unknown> = {}) {
@@ -36,7 +38,7 @@ async function setup(kind: keyof typeof KINDS, extra: Record<string, unknown> = 
       simulated: 'off',
       autoDetectProviders: false,
       accounting: { store: 'memory' },
-      providers: { up: { type: spec.provider, baseUrl: `${fake.upstream.url}/v1`, apiKey: spec.apiKey } },
+      providers: { up: { type: spec.provider, baseUrl: `${fake.upstream.url}${spec.path}`, apiKey: spec.apiKey } },
       deployments: [{ id: `up/${spec.model}`, provider: 'up', model: spec.model, pricing: PRICING }],
       ...extra,
     },
@@ -72,13 +74,20 @@ function lines(store: SqliteBatchStore, fileId: string | undefined): OutputLine[
   return text.trim() === '' ? [] : text.trim().split('\n').map((line) => JSON.parse(line) as OutputLine);
 }
 
+/** The answered lines of an output file as [custom_id, answer text], sorted. */
+function answers(store: SqliteBatchStore, fileId: string | undefined): Array<[string, string | undefined]> {
+  return lines(store, fileId)
+    .map((l): [string, string | undefined] => [l.custom_id, l.response.body.choices?.[0]?.message.content])
+    .sort();
+}
+
 /** Waits (by yielding to I/O, not by timing) until the condition holds. */
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 2_000 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 2));
   expect(condition()).toBe(true);
 }
 
-describe.each(['openai', 'anthropic'] as const)('native batch through the %s batch API', (kind) => {
+describe.each(['openai', 'anthropic', 'gemini'] as const)('native batch through the %s batch API', (kind) => {
   it('sends the lines as one provider batch, maps results back by custom_id, and charges half the list price', async () => {
     const { fake, accounting, open } = await setup(kind);
     const { store, runner } = open();
@@ -94,7 +103,7 @@ describe.each(['openai', 'anthropic'] as const)('native batch through the %s bat
     const done = store.getBatch(batch.id);
     expect(done).toMatchObject({ status: 'completed', total: 4, completed: 3, failed: 1 });
     const output = lines(store, done?.outputFileId);
-    expect(output.map((l) => [l.custom_id, l.response.body.choices?.[0]?.message.content]).sort()).toEqual([
+    expect(answers(store, done?.outputFileId)).toEqual([
       ['q-0', 'echo: alpha'],
       ['q-1', 'echo: beta'],
       ['q-3', 'echo: gamma'],
@@ -155,6 +164,89 @@ describe.each(['openai', 'anthropic'] as const)('native batch through the %s bat
     expect(done).toMatchObject({ status: 'completed', total: 2, completed: 2 });
     expect(lines(second.store, done?.outputFileId).map((l) => l.custom_id).sort()).toEqual(['q-0', 'q-1']);
     expect(fake.batches.size).toBe(1);
+  });
+
+  it(`${KINDS[kind].adopts ? 'adopts' : 'sends again'} a provider batch accepted before its id was committed, and answers each line once`, async () => {
+    const { fake, open } = await setup(kind);
+    const first = open();
+    const file = first.runner.uploadFile(input(['p', 'q']), { purpose: 'batch', filename: 'in.jsonl' });
+    // The provider creates the batch, but its answer never arrives: the process dies waiting for it.
+    fake.holdCreates(true, { accept: true });
+    const batch = first.runner.create({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h' });
+    await until(() => fake.heldCreates() === 1 && fake.batches.size === 1);
+    await first.runner.close();
+    first.store.close();
+    fake.holdCreates(false);
+
+    const second = open();
+    second.runner.resume();
+    await until(() => second.store.nativeGroups(batch.id)[0]?.status === 'submitted');
+    const providerId = second.store.nativeGroups(batch.id)[0]?.providerBatchId;
+    fake.finish();
+    await second.runner.whenIdle(batch.id);
+    const done = second.store.getBatch(batch.id);
+    expect(done).toMatchObject({ status: 'completed', total: 2, completed: 2 });
+    expect(lines(second.store, done?.outputFileId).map((l) => l.custom_id).sort()).toEqual(['q-0', 'q-1']);
+    if (KINDS[kind].adopts) {
+      expect(fake.batches.size).toBe(1);
+      expect(providerId).toBe([...fake.batches.keys()][0]);
+    } else {
+      // Anthropic keeps no caller data on a batch to recognise it by: the documented resend.
+      expect(fake.batches.size).toBe(2);
+    }
+    expect(fake.directCalls()).toHaveLength(0);
+  });
+
+  it('runs a line the provider batch failed with a retryable error on the direct path, at the list price; a refused one goes to the error file', async () => {
+    const { fake, open } = await setup(kind);
+    const { store, runner } = open();
+    const file = runner.uploadFile(input(['alpha', 'busy', 'fail']), { purpose: 'batch', filename: 'in.jsonl' });
+    const batch = runner.create({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h' });
+    await until(() => store.nativeGroups(batch.id)[0]?.status === 'submitted');
+    fake.finish();
+    await runner.whenIdle(batch.id);
+    const done = store.getBatch(batch.id);
+    expect(done).toMatchObject({ status: 'completed', total: 3, completed: 2, failed: 1 });
+    const output = lines(store, done?.outputFileId);
+    expect(answers(store, done?.outputFileId)).toEqual([
+      ['q-0', 'echo: alpha'],
+      ['q-1', 'echo: busy'],
+    ]);
+    const cost = Object.fromEntries(output.map((l) => [l.custom_id, l.response.body.switchyard?.cost_usd]));
+    expect(cost['q-0']).toBeCloseTo(LIST_PRICE * 0.5, 12);
+    expect(cost['q-1']).toBeCloseTo(LIST_PRICE, 12);
+    expect(lines(store, done?.errorFileId).map((l) => [l.custom_id, l.response.status_code])).toEqual([['q-2', 400]]);
+    expect(fake.directCalls()).toHaveLength(1);
+    expect(fake.batches.size).toBe(1);
+  });
+
+  it('after a crash while a handed-back line ran directly, runs it directly again (not in a new provider batch), once', async () => {
+    const { fake, open } = await setup(kind);
+    const first = open();
+    const file = first.runner.uploadFile(input(['alpha', 'busy']), { purpose: 'batch', filename: 'in.jsonl' });
+    fake.holdDirect(true);
+    const batch = first.runner.create({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h' });
+    await until(() => first.store.nativeGroups(batch.id)[0]?.status === 'submitted');
+    fake.finish();
+    await until(() => fake.heldDirect() === 1);
+    // The process dies: nothing it does from here on is committed.
+    first.store.close();
+    fake.holdDirect(false);
+
+    const second = open();
+    second.runner.resume();
+    await second.runner.whenIdle(batch.id);
+    const done = second.store.getBatch(batch.id);
+    expect(done).toMatchObject({ status: 'completed', total: 2, completed: 2, failed: 0 });
+    expect(answers(second.store, done?.outputFileId)).toEqual([
+      ['q-0', 'echo: alpha'],
+      ['q-1', 'echo: busy'],
+    ]);
+    expect(fake.batches.size).toBe(1);
+    // The dead process's call is answered now; it can commit nothing.
+    expect(fake.releaseDirect()).toBe(1);
+    await first.runner.whenIdle(batch.id);
+    expect(second.store.lineResults(batch.id)).toHaveLength(2);
   });
 
   it('passes a cancel on to the provider and keeps polling until the provider batch has ended', async () => {

@@ -171,7 +171,10 @@ export class BatchRunner {
     if ('errors' in parsed) return;
     const done = store.doneLines(batch.id);
     let queue = parsed.lines.filter((line) => !done.has(line.index));
-    const groups = store.nativeGroups(batch.id).filter((group) => group.status !== 'ended');
+    const recorded = store.nativeGroups(batch.id);
+    const groups = recorded.filter((group) => group.status !== 'ended');
+    // A line of an ended provider batch still without a result was handed back to the direct path.
+    const handedBack = new Set(recorded.flatMap((group) => (group.status === 'ended' ? group.lines.map((line) => line.index) : [])));
     const followed: Array<Promise<BatchInputLine[]>> = [];
     if (this.options.gateway().nativeBatch !== undefined && (groups.length > 0 || this.nativeMode(batch) === 'auto')) {
       const native = new NativeBatchLines({
@@ -187,8 +190,8 @@ export class BatchRunner {
       const pending = new Set(groups.flatMap((group) => group.lines.map((line) => line.index)));
       queue = queue.filter((line) => !pending.has(line.index));
       if (this.nativeMode(batch) === 'auto' && !running.stop) {
-        const submitted = await native.submitNew(batch, queue, running);
-        queue = submitted.rest;
+        const submitted = await native.submitNew(batch, queue.filter((line) => !handedBack.has(line.index)), running);
+        queue = [...queue.filter((line) => handedBack.has(line.index)), ...submitted.rest];
         groups.push(...submitted.groups);
       }
       const byIndex = new Map(parsed.lines.map((line) => [line.index, line]));

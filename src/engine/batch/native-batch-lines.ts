@@ -42,11 +42,16 @@ interface Held {
  * per deployment into provider batches, each persisted before and after its submission, polled
  * until it ends, and every result committed as that line's result. A line's reservation and
  * ledger row are at the batch price. After a restart a submitted group is polled again, never
- * sent again; only a group cut between being recorded and being accepted (no provider id yet)
- * is sent again, as a line in flight on the direct path would be.
+ * sent again. A group cut between being recorded and its provider id being committed is first
+ * looked for among the provider's batches by its label (the group id), where the provider keeps
+ * one; only when it is not found is it sent again, as a line in flight on the direct path would be.
+ * A line the provider batch failed with a retryable error (rate limit, overload, server error,
+ * expiry) is handed back to the direct path, which routes, retries and falls back.
  */
 export class NativeBatchLines {
   private readonly held = new Map<string, Held>();
+  /** Groups recorded by this process: no provider can have accepted them before it started. */
+  private readonly fresh = new Set<string>();
 
   constructor(private readonly options: NativeBatchLinesOptions) {}
 
@@ -76,6 +81,7 @@ export class NativeBatchLines {
           continue;
         }
         this.options.store.putNativeGroup(group);
+        this.fresh.add(group.id);
         groups.push(group);
       }
     }
@@ -84,7 +90,8 @@ export class NativeBatchLines {
 
   /**
    * Submits (when not yet accepted) and polls one group until it ends or the run closes.
-   * Resolves with the lines to run directly instead: those of a group the provider refused.
+   * Resolves with the lines to run directly instead: those of a group the provider refused, and
+   * those it failed with a retryable error.
    */
   async follow(batch: BatchRecord, group: NativeBatchGroup, lines: ReadonlyMap<number, BatchInputLine>, state: NativeRunState): Promise<BatchInputLine[]> {
     const { store } = this.options;
@@ -102,7 +109,7 @@ export class NativeBatchLines {
       const items = open.map((line) => ({ customId: line.customId, request: this.requestOf(lines.get(line.index)) }));
       let providerBatchId: string;
       try {
-        providerBatchId = await capabilityNow().submit(items, { signal: state.signal });
+        providerBatchId = (await this.adopt(current, state)) ?? (await capabilityNow().submit(items, { signal: state.signal }, current.id));
       } catch (error) {
         await this.releaseAll(current);
         // Cut by a close: the next process submits the group. Refused: its lines run directly.
@@ -131,15 +138,33 @@ export class NativeBatchLines {
         if (!state.closing) this.options.onError?.(error, batch.id);
       }
       if (progress?.state === 'ended') {
-        await this.settle(batch, current, lines, progress.results, progress.error);
+        const rerun = await this.settle(batch, current, lines, progress.results, progress.error, !state.cancel);
+        // Once the group is ended its unanswered lines belong to the direct path, after a restart too.
         store.putNativeGroup({ ...current, status: 'ended' });
-        return [];
+        return rerun.flatMap((index) => lines.get(index) ?? []);
       }
       await wait(this.options.pollIntervalMs, state.signal);
     }
     // Closing: what is held is freed; the next process reserves again when it resumes polling.
     await this.releaseAll(current);
     return [];
+  }
+
+  /**
+   * A group recorded by an earlier process without a provider id may still have been accepted:
+   * its label is looked up before it is sent again. A failed lookup sends it again.
+   */
+  private async adopt(group: NativeBatchGroup, state: NativeRunState): Promise<string | undefined> {
+    if (this.fresh.has(group.id)) return undefined;
+    const capability = this.options.access().capability(group.deploymentId);
+    if (capability?.find === undefined) return undefined;
+    try {
+      return await capability.find(group.id, { signal: state.signal });
+    } catch (error) {
+      if (state.closing) throw error;
+      this.options.onError?.(error, group.batchId);
+      return undefined;
+    }
   }
 
   private async planLine(batch: BatchRecord, line: BatchInputLine): Promise<{ deploymentId: string; line: NativeBatchGroupLine } | undefined> {
@@ -179,8 +204,10 @@ export class NativeBatchLines {
     this.held.set(this.key(batch, line), { charge, reservation });
   }
 
-  private async settle(batch: BatchRecord, group: NativeBatchGroup, lines: ReadonlyMap<number, BatchInputLine>, results: readonly BatchItemResult[], batchError: GatewayErrorInfo | undefined): Promise<void> {
+  /** Commits each line's result; resolves with the lines left to run directly (retryable failures, when `rerun`). */
+  private async settle(batch: BatchRecord, group: NativeBatchGroup, lines: ReadonlyMap<number, BatchInputLine>, results: readonly BatchItemResult[], batchError: GatewayErrorInfo | undefined, rerun: boolean): Promise<number[]> {
     const { store } = this.options;
+    const direct: number[] = [];
     const access = this.options.access();
     const byId = new Map(results.map((result) => [result.customId, result]));
     const done = store.doneLines(batch.id);
@@ -206,6 +233,12 @@ export class NativeBatchLines {
       } else {
         const info = result?.ok === false ? result.error : (batchError ?? { code: 'upstream_server_error', message: `The provider batch ${group.providerBatchId ?? ''} ended without a result for this request.` });
         const error = new GatewayError(isErrorCode(info.code) ? info.code : 'upstream_server_error', info.message);
+        if (rerun && worthRerunning(error)) {
+          // No ledger row here: the direct run writes the line's one row.
+          if (held?.reservation !== undefined) await held.charge.release(held.reservation);
+          direct.push(line.index);
+          continue;
+        }
         if (held !== undefined) {
           if (held.reservation !== undefined) await held.charge.release(held.reservation);
           await held.charge.finish({ outcome: error.outcome, errorCode: error.code, attempts: [{ deploymentId: group.deploymentId, outcome: error.outcome, errorCode: error.code, latencyMs: 0 }], decisionId: decision.id, costOf: () => 0 }).catch((e: unknown) => this.options.onError?.(e, batch.id));
@@ -215,6 +248,7 @@ export class NativeBatchLines {
       // The ledger row is durable before the line counts: a crash in between repeats a row, never loses spend.
       store.recordLine(batch.id, lineResult);
     }
+    return direct;
   }
 
   private async releaseAll(group: NativeBatchGroup): Promise<void> {
@@ -240,6 +274,15 @@ export class NativeBatchLines {
   private key(batch: BatchRecord, line: { index: number }): string {
     return `${batch.id}#${line.index}`;
   }
+}
+
+/**
+ * Whether a line the provider batch failed may succeed when run now: a transient failure (rate
+ * limit, overload, server error) or a batch that expired before running it. A request the
+ * provider refused would be refused again.
+ */
+function worthRerunning(error: GatewayError): boolean {
+  return error.retryable || error.code === 'total_timeout';
 }
 
 /** Resolves after `ms`, or at once when the signal aborts. */

@@ -2,7 +2,7 @@ import type { BatchCapability, BatchItem, BatchItemResult, BatchProgress } from 
 import type { CallOptions } from '../../spec/chat-model.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { parseUpstreamJson } from '../../http/safe-json.js';
-import { sendUpstream } from '../../http/upstream-request.js';
+import { sendBatchApiCall } from '../../http/send-batch-api-call.js';
 import type { UpstreamPools } from '../../http/upstream-pools.js';
 import { parseRetryAfter } from '../../http/retry-after.js';
 import { mapAnthropicError, parseAnthropicErrorBody } from './anthropic-error.js';
@@ -13,7 +13,6 @@ import { mapAnthropicResponse } from './map-anthropic-response.js';
 
 /** Message Batches are billed at half the Messages API's list price (Anthropic pricing, "Batch processing"). */
 export const ANTHROPIC_BATCH_PRICE_FACTOR = 0.5;
-const CALL_TIMEOUT_MS = 120_000;
 
 export interface AnthropicBatchApiOptions {
   deploymentId: string;
@@ -97,17 +96,7 @@ export class AnthropicBatchApi implements BatchCapability {
   }
 
   private async text(method: 'GET' | 'POST', url: string, options: CallOptions, body?: string): Promise<string> {
-    const headers: Record<string, string> = { ...this.options.headers, ...options.headers };
-    if (body === undefined) delete headers['content-type'];
-    const response = await sendUpstream(this.options.pools, {
-      url,
-      method,
-      headers,
-      ...(body === undefined ? {} : { body }),
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      deadlines: options.deadlines ?? { totalMs: CALL_TIMEOUT_MS },
-      deploymentId: this.options.deploymentId,
-    });
+    const response = await sendBatchApiCall(this.options.pools, { url, method, headers: this.options.headers, ...(body === undefined ? {} : { body }), deploymentId: this.options.deploymentId }, options);
     const text = await response.text();
     if (response.status >= 200 && response.status < 300) return text;
     throw mapAnthropicError({

@@ -1,3 +1,4 @@
+import type { BatchCapability } from '../../spec/batch-capability.js';
 import type { CallOptions, ChatModel } from '../../spec/chat-model.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import type { ChatResponse } from '../../spec/chat-response.js';
@@ -9,6 +10,7 @@ import { parseUpstreamJson } from '../../http/safe-json.js';
 import { sendUpstream, type UpstreamResponse } from '../../http/upstream-request.js';
 import type { UpstreamPools } from '../../http/upstream-pools.js';
 import { buildGeminiRequest, type BuildGeminiRequestOptions } from './build-gemini-request.js';
+import { GeminiBatchApi } from './gemini-batch-api.js';
 import { mapGeminiError } from './gemini-error.js';
 import { geminiBatchEmbedResponseSchema, geminiResponseSchema, type GeminiResponse } from './gemini-wire.js';
 import { mapGeminiResponse } from './map-gemini-response.js';
@@ -32,6 +34,7 @@ export interface GeminiChatModelOptions extends BuildGeminiRequestOptions {
 export class GeminiChatModel implements ChatModel {
   readonly provider = 'gemini';
   readonly deploymentId: string;
+  readonly batch: BatchCapability;
   private readonly options: GeminiChatModelOptions;
   private readonly resourceUrl: string;
   private readonly modelName: string;
@@ -49,6 +52,17 @@ export class GeminiChatModel implements ChatModel {
     this.baseHeaders = { 'content-type': 'application/json', ...options.headers };
     if (options.apiKey !== undefined && options.apiKey.length > 0) this.baseHeaders['x-goog-api-key'] = options.apiKey;
     this.now = options.now ?? Date.now;
+    this.batch = new GeminiBatchApi({
+      deploymentId: this.deploymentId,
+      modelName: this.modelName,
+      baseUrl: base,
+      resourceUrl: this.resourceUrl,
+      request: options,
+      headers: this.baseHeaders,
+      pools: options.pools,
+      now: this.now,
+      ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+    });
   }
 
   async complete(request: ChatRequest, options: CallOptions): Promise<ChatResponse> {

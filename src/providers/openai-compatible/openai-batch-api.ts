@@ -5,17 +5,19 @@ import type { CallOptions } from '../../spec/chat-model.js';
 import type { GatewayErrorInfo } from '../../spec/gateway-error-info.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { parseUpstreamJson } from '../../http/safe-json.js';
-import { sendUpstream, type UpstreamResponse } from '../../http/upstream-request.js';
+import { sendBatchApiCall } from '../../http/send-batch-api-call.js';
+import type { UpstreamResponse } from '../../http/upstream-request.js';
 import type { UpstreamPools } from '../../http/upstream-pools.js';
 import { convertToOpenAIRequest } from './convert-to-openai-request.js';
 import { mapOpenAIError, type OpenAIErrorContext } from './map-openai-error.js';
 import { mapOpenAIResponse } from './map-openai-response.js';
-import { OPENAI_BATCH_RUNNING, openAIBatchOutputLineSchema, openAIBatchSchema, openAIFileSchema, type OpenAIBatch } from './openai-batch-wire.js';
+import { OPENAI_BATCH_LABEL_KEY, OPENAI_BATCH_RUNNING, openAIBatchListSchema, openAIBatchOutputLineSchema, openAIBatchSchema, openAIFileSchema, type OpenAIBatch } from './openai-batch-wire.js';
 import type { OpenAICompatibleConfig } from './openai-compatible-config.js';
 import { openAIChatResponseSchema } from './openai-wire.js';
 
-/** Each call of the batch API is small (the JSONL upload aside); it gets this long. */
-const CALL_TIMEOUT_MS = 120_000;
+/** Pages of `GET /batches` read when looking for a batch by its label. */
+const FIND_PAGES = 5;
+const FIND_PAGE_SIZE = 100;
 
 /** Line-level error codes OpenAI writes for requests a batch never ran. */
 const UNRUN: Record<string, GatewayErrorInfo> = {
@@ -45,7 +47,7 @@ export class OpenAIBatchApi implements BatchCapability {
     this.errorContext = { deploymentId: config.deploymentId, ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}) };
   }
 
-  async submit(items: readonly BatchItem[], options: CallOptions): Promise<string> {
+  async submit(items: readonly BatchItem[], options: CallOptions, label?: string): Promise<string> {
     const jsonl = items
       .map((item) => {
         const body = convertToOpenAIRequest({ ...item.request, stream: false }, { model: this.config.model, stream: false, quirks: this.config.quirks });
@@ -59,7 +61,12 @@ export class OpenAIBatchApi implements BatchCapability {
       `--${boundary}--\r\n`;
     const file = await this.call('POST', '/files', options, form, `multipart/form-data; boundary=${boundary}`);
     const { id: inputFileId } = this.validate(file, openAIFileSchema, 'file');
-    const batch = await this.call('POST', '/batches', options, JSON.stringify({ input_file_id: inputFileId, endpoint: '/v1/chat/completions', completion_window: '24h' }));
+    const batch = await this.call(
+      'POST',
+      '/batches',
+      options,
+      JSON.stringify({ input_file_id: inputFileId, endpoint: '/v1/chat/completions', completion_window: '24h', ...(label === undefined ? {} : { metadata: { [OPENAI_BATCH_LABEL_KEY]: label } }) }),
+    );
     return this.validate(batch, openAIBatchSchema, 'batch').id;
   }
 
@@ -74,6 +81,19 @@ export class OpenAIBatchApi implements BatchCapability {
     }
     const error = batchError(batch);
     return error === undefined ? { state: 'ended', results } : { state: 'ended', results, error };
+  }
+
+  async find(label: string, options: CallOptions): Promise<string | undefined> {
+    let after: string | undefined;
+    for (let page = 0; page < FIND_PAGES; page += 1) {
+      const query = new URLSearchParams({ limit: String(FIND_PAGE_SIZE), ...(after === undefined ? {} : { after }) });
+      const list = this.validate(await this.call('GET', `/batches?${query.toString()}`, options), openAIBatchListSchema, 'batch list');
+      const match = list.data.find((batch) => batch.metadata?.[OPENAI_BATCH_LABEL_KEY] === label);
+      if (match !== undefined) return match.id;
+      after = list.last_id ?? list.data.at(-1)?.id;
+      if (list.has_more !== true || after === undefined) return undefined;
+    }
+    return undefined;
   }
 
   async cancel(providerBatchId: string, options: CallOptions): Promise<void> {
@@ -113,18 +133,9 @@ export class OpenAIBatchApi implements BatchCapability {
   }
 
   private send(method: 'GET' | 'POST', path: string, options: CallOptions, body?: string, contentType?: string): Promise<UpstreamResponse> {
-    const headers: Record<string, string> = { ...this.headers, accept: 'application/json', ...options.headers };
+    const headers: Record<string, string> = { ...this.headers, accept: 'application/json' };
     if (contentType !== undefined) headers['content-type'] = contentType;
-    if (body === undefined) delete headers['content-type'];
-    return sendUpstream(this.pools, {
-      url: `${this.base}${path}`,
-      method,
-      headers,
-      ...(body === undefined ? {} : { body }),
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      deadlines: options.deadlines ?? { totalMs: CALL_TIMEOUT_MS },
-      deploymentId: this.config.deploymentId,
-    });
+    return sendBatchApiCall(this.pools, { url: `${this.base}${path}`, method, headers, ...(body === undefined ? {} : { body }), deploymentId: this.config.deploymentId }, options);
   }
 
   private validate<T>(json: unknown, schema: ZodType<T>, what: string): T {

@@ -12,12 +12,20 @@ export const openAIBatchSchema = z.object({
   id: z.string(),
   status: z.string(),
   output_file_id: z.string().nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
   error_file_id: z.string().nullish(),
   errors: z
     .object({ data: z.array(z.object({ code: z.string().nullish(), message: z.string().nullish() })).nullish() })
     .nullish(),
 });
 export type OpenAIBatch = z.infer<typeof openAIBatchSchema>;
+
+/** A page of `GET /batches`, newest first. */
+export const openAIBatchListSchema = z.object({
+  data: z.array(openAIBatchSchema),
+  has_more: z.boolean().nullish(),
+  last_id: z.string().nullish(),
+});
 
 /** One line of a batch's output or error file. */
 export const openAIBatchOutputLineSchema = z.object({
@@ -26,5 +34,8 @@ export const openAIBatchOutputLineSchema = z.object({
   error: z.object({ code: z.string().nullish(), message: z.string().nullish() }).nullish(),
 });
 export type OpenAIBatchOutputLine = z.infer<typeof openAIBatchOutputLineSchema>;
+
+/** The metadata key that carries the label a batch was submitted with. */
+export const OPENAI_BATCH_LABEL_KEY = 'switchyard_group';
 
 export const OPENAI_BATCH_RUNNING = new Set(['validating', 'in_progress', 'finalizing', 'cancelling']);
