@@ -13,6 +13,10 @@ describe('OpenAI Batch API adapter', () => {
           return { kind: 'json', body: { id: 'batch_expired', status: 'expired', output_file_id: 'file-out', error_file_id: 'file-err' } };
         case '/v1/batches/batch_refused':
           return { kind: 'json', body: { id: 'batch_refused', status: 'failed', errors: { data: [{ code: 'invalid_json_line', message: 'Line 1 is not valid JSON.' }] } } };
+        case '/v1/batches?limit=100':
+          return { kind: 'json', body: { object: 'list', data: [{ id: 'batch_3', status: 'in_progress', metadata: { switchyard_group: 'someone-else' } }, { id: 'batch_2', status: 'completed', metadata: null }], has_more: true, last_id: 'batch_2' } };
+        case '/v1/batches?limit=100&after=batch_2':
+          return { kind: 'json', body: { object: 'list', data: [{ id: 'batch_1', status: 'in_progress', metadata: { switchyard_group: 'batch_y-n1' } }], has_more: false, last_id: 'batch_1' } };
         case '/v1/batches/batch_running':
           return { kind: 'json', body: { id: 'batch_running', status: 'finalizing' } };
         case '/v1/files/file-out/content':
@@ -51,6 +55,11 @@ describe('OpenAI Batch API adapter', () => {
   it('says why a batch refused as a whole ended, and that a finalizing one is still pending', async () => {
     expect(await model().batch!.poll('batch_refused', {})).toMatchObject({ state: 'ended', results: [], error: { code: 'upstream_invalid_request', message: expect.stringContaining('Line 1 is not valid JSON.') } });
     expect(await model().batch!.poll('batch_running', {})).toEqual({ state: 'pending' });
+  });
+
+  it('finds a batch by the label in its metadata, following the list past its first page', async () => {
+    expect(await model().batch!.find!('batch_y-n1', {})).toBe('batch_1');
+    expect(await model().batch!.find!('never-sent', {})).toBeUndefined();
   });
 
   it('is offered by the openai preset only, at half price', () => {
