@@ -10,13 +10,14 @@ import { Agent, request } from 'undici';
 /**
  * Throughput of `switchyard serve --workers N` for N = 1 and 2 against one fast fake upstream,
  * with shared state in Redis (REDIS_URL, default the local one), printed with their ratio.
- * Run after `npm run build`: `node dist/bench/multi-process.js [seconds] [concurrency]`.
+ * Run after `npm run build`: `node dist/bench/multi-process.js [seconds] [concurrency] [rounds]`.
  * The upstream runs in this process and the load comes from wrk when installed (BENCH_DRIVER=undici
  * for the JavaScript driver), so on a small machine they take cores from the workers: read the
  * ratio against the core count and what else the machine is doing.
  */
 const SECONDS = Number(process.argv[2] ?? 5);
 const CONCURRENCY = Number(process.argv[3] ?? 64);
+const ROUNDS = Math.max(1, Number(process.argv[4] ?? 3));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 // BENCH_STORE=sqlite: the ledger in the data directory's SQLite file, which every worker shares.
 const STORE = process.env.BENCH_STORE === 'sqlite' ? 'sqlite' : 'memory';
@@ -171,12 +172,21 @@ const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-workers-'));
 try {
   const { port } = upstream.address() as AddressInfo;
   const configPath = writeConfig(dir, `http://127.0.0.1:${port}`);
-  const one = await measure(1, configPath, dir);
-  const two = await measure(2, configPath, dir);
+  // Rounds of 1 then 2 workers, side by side: on a machine doing other work the load moves
+  // between runs, and one pair alone can say anything. The median of the rounds' ratios is the figure.
+  const ratios: number[] = [];
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    const one = await measure(1, configPath, dir);
+    const two = await measure(2, configPath, dir);
+    ratios.push(two.rps / one.rps);
+    process.stdout.write(
+      `round ${round}: workers=1 ${one.rps.toFixed(0)} req/s (${one.errors} errors), workers=2 ${two.rps.toFixed(0)} req/s (${two.errors} errors), ratio ${(two.rps / one.rps).toFixed(2)}\n`,
+    );
+  }
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const median = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
   process.stdout.write(
-    `workers=1: ${one.rps.toFixed(0)} req/s (${one.errors} errors)\n` +
-      `workers=2: ${two.rps.toFixed(0)} req/s (${two.errors} errors)\n` +
-      `ratio 2/1: ${(two.rps / one.rps).toFixed(2)} (concurrency ${CONCURRENCY}, ${SECONDS} s each, driver ${USE_WRK ? 'wrk' : 'undici'}, ledger ${STORE}, ${availableParallelism()} cores)\n`,
+    `ratio 2/1: median ${median.toFixed(2)} of ${ROUNDS} rounds (range ${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)}; concurrency ${CONCURRENCY}, ${SECONDS} s each, driver ${USE_WRK ? 'wrk' : 'undici'}, ledger ${STORE}, ${availableParallelism()} cores)\n`,
   );
 } finally {
   upstream.close();
