@@ -99,8 +99,10 @@ export class ConcurrencyLimiter implements ConcurrencyGate {
         const signal = options.signal;
         waiter.onAbort = () => {
           const at = lane.queue.indexOf(waiter);
-          if (at >= 0) lane.queue.splice(at, 1);
-          if (at >= 0) this.queueChanged(key, lane);
+          if (at >= 0) {
+            lane.queue.splice(at, 1);
+            this.queueChanged(key, lane);
+          }
           reject(abortReason(signal));
         };
         signal.addEventListener('abort', waiter.onAbort, { once: true });
