@@ -265,6 +265,22 @@ describe.each(['openai', 'anthropic', 'gemini'] as const)('native batch through 
     expect(accounting.reservations().count).toBe(0);
   });
 
+  it('runs nothing more once cancelled: a line the cancelled provider batch failed with a retryable error goes to the error file', async () => {
+    const { fake, open } = await setup(kind);
+    const { store, runner } = open();
+    const file = runner.uploadFile(input(['a', 'busy']), { purpose: 'batch', filename: 'in.jsonl' });
+    const batch = runner.create({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h' });
+    await until(() => store.nativeGroups(batch.id)[0]?.status === 'submitted');
+    runner.cancel(batch.id);
+    await until(() => [...fake.batches.values()][0]?.cancelled === true);
+    fake.finish();
+    await runner.whenIdle(batch.id);
+    const done = store.getBatch(batch.id);
+    expect(done).toMatchObject({ status: 'cancelled', completed: 1, failed: 1 });
+    expect(lines(store, done?.errorFileId).map((l) => l.custom_id)).toEqual(['q-1']);
+    expect(fake.directCalls()).toHaveLength(0);
+  });
+
   it('sends nothing to the batch API when the batch turns native off in its metadata', async () => {
     const { fake, open } = await setup(kind);
     const { store, runner } = open();
