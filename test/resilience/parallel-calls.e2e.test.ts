@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/state/ledger-entry.js';
 import { startFakeUpstream, type FakeHandler, type FakeUpstream, type SeenRequest } from '../support/fake-upstream.js';
+import { metricSample } from '../support/metric-sample.js';
 import { completion, textStream } from '../e2e/openai-wire.js';
 import { accountedConfig, startAccountedGateway, type AccountedGateway } from '../accounting-e2e/start-accounted-gateway.js';
 
@@ -50,10 +51,9 @@ async function rowsOf(requestId: string): Promise<LedgerEntry[]> {
   return (await run.accounting.accounting.store.ledger.listEntries({ requestId })).sort((a, b) => (a.attempt ?? -1) - (b.attempt ?? -1));
 }
 
-async function metric(pattern: RegExp): Promise<number> {
+async function metric(name: string, labels: Record<string, string>): Promise<number> {
   const text = await (await fetch(`${run.url}/metrics`)).text();
-  const match = pattern.exec(text);
-  return match === null ? 0 : Number(match[1]);
+  return metricSample(text, name, labels) ?? 0;
 }
 
 beforeAll(async () => {
@@ -87,7 +87,7 @@ const ask = (model: string, requestId: string) =>
 
 describe('hedged requests', () => {
   it('a first pick with no answer by the hedge delay gets a hedge; the hedge answers and the slow connection is aborted', async () => {
-    const hedgesBefore = await metric(/^switchyard_hedges_total\{winner="hedge"\} (\d+)/m);
+    const hedgesBefore = await metric('switchyard_hedges_total', { winner: 'hedge' });
     const { data, response } = await ask('router/hedged', 'hedge-json');
     expect(data.choices[0]?.message.content).toBe('from the hedge');
     expect(response.headers.get('x-switchyard-deployment')).toBe('fake/small');
@@ -110,8 +110,8 @@ describe('hedged requests', () => {
         { deploymentId: 'fake/small', role: 'hedge', outcome: 'ok' },
       ],
     });
-    expect(await metric(/^switchyard_hedges_total\{winner="hedge"\} (\d+)/m)).toBe(hedgesBefore + 1);
-    expect(await metric(/^switchyard_attempt_winners_total\{deployment="fake\/small",role="hedge"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(await metric('switchyard_hedges_total', { winner: 'hedge' })).toBe(hedgesBefore + 1);
+    expect(await metric('switchyard_attempt_winners_total', { deployment: 'fake/small', role: 'hedge' })).toBeGreaterThanOrEqual(1);
     // Both reservations were settled or released.
     expect(run.accounting.reservations()).toEqual({ count: 0, totalUsd: 0 });
   });
@@ -146,7 +146,7 @@ describe('mode: race', () => {
       ['fake/large', 'superseded'],
       ['fake/small', 'ok'],
     ]);
-    expect(await metric(/^switchyard_attempts_total\{deployment="fake\/large",role="race",outcome="superseded"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(await metric('switchyard_attempts_total', { deployment: 'fake/large', role: 'race', outcome: 'superseded' })).toBeGreaterThanOrEqual(1);
   });
 
   it('streams: the first stream to reach a token wins; the other is aborted before it cost anything', async () => {
@@ -182,7 +182,7 @@ describe('mode: consensus', () => {
     const each = 20 * 1e-6 + 5 * 10e-6;
     expect(request?.costUsd).toBeCloseTo(3 * each, 12);
     expect(Number(response.headers.get('x-switchyard-cost-usd'))).toBeCloseTo(3 * each, 8);
-    expect(await metric(/^switchyard_consensus_requests_total\{result="majority"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(await metric('switchyard_consensus_requests_total', { result: 'majority' })).toBeGreaterThanOrEqual(1);
   });
 
   it('streams: the answer is agreed on first, then replayed as SSE with the same header', async () => {
