@@ -21,9 +21,9 @@ export type BatchProgress = { state: 'pending' } | { state: 'ended'; results: Ba
 
 /**
  * A provider's own asynchronous batch API (OpenAI's Batch API, Anthropic's Message Batches,
- * Gemini's batch mode),
- * offered by adapters whose provider has one. Work sent this way is billed at `priceFactor`
- * times the list price, in exchange for answers within the provider's window instead of now.
+ * Gemini's batch mode), offered by adapters whose provider has one. Work sent this way is billed
+ * at `priceFactor` times the list price, in exchange for answers within the provider's window
+ * instead of now.
  */
 export interface BatchCapability {
   /** Price multiplier of batch work against the list price (0.5: half price). */
