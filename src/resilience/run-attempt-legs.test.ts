@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.js';
-import type { ModelProfile } from '../spec/model-profile.js';
+import { modelProfileFixture } from '../../test/support/model-profile-fixture.js';
 import { ManualClock } from './manual-clock.js';
 import { Resilience } from './resilience.js';
 import { AttemptsFailedError, runResilientAttempts, type AttemptStep } from './run-resilient-attempts.js';
 
-function profile(id: string): ModelProfile {
-  const capabilities = { tools: true, vision: false, json: true, streaming: true, embeddings: false };
-  const pricing = { inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: 0.5 };
-  const source = { pricing: 'config', quality: 'default' } as const;
-  return { id, provider: 'openai', model: id, pricing, contextWindow: 8_000, maxOutputTokens: 1_000, capabilities, quality: { default: 0.5 }, latency: { ttftMs: 300, outputTokensPerSecond: 50 }, limits: {}, source, simulated: false };
-}
-
-const profiles = new Map(['a', 'b', 'c', 'd'].map((id) => [id, profile(id)]));
+const profiles = new Map(['a', 'b', 'c', 'd'].map((id) => [id, modelProfileFixture(id)]));
 
 function setup(options: { minRetries?: number } = {}) {
   const clock = new ManualClock(1_000_000);
