@@ -9,8 +9,9 @@ import type { SpendEvent } from './budget-service.js';
 import { systemClock, type Clock } from './clock.js';
 
 /**
- * Spend is kept in five-minute buckets: at most 300 per scope over 25 hours, so that a check
- * after each settlement stays a few hundred additions even for many keys.
+ * Spend is kept in five-minute buckets: at most 300 per scope over 25 hours. The sums of the
+ * trailing hour and of the baseline are kept running, so a check after each settlement touches
+ * only the buckets that moved across a window edge since the last check, not a day of history.
  */
 const BUCKET_MS = 5 * 60_000;
 const BUCKETS_PER_HOUR = 12;
@@ -39,6 +40,15 @@ interface Series {
   buckets: Map<number, number>;
   /** Epoch ms from which this series has complete data. */
   since: number;
+  /**
+   * First bucket of the trailing hour and of the baseline at the last measurement (NaN before
+   * one), and the nano-dollars of the buckets from there on: `last` from `windowStart`, `before`
+   * from `historyStart` up to `windowStart`. Buckets below `historyStart` are already dropped.
+   */
+  windowStart: number;
+  historyStart: number;
+  last: number;
+  before: number;
 }
 
 /**
@@ -94,9 +104,10 @@ export class SpendAnomalyDetector {
     for (const row of rows) {
       if (row.group === null) continue;
       const hour = Date.parse(`${row.group}:00:00Z`);
-      const bucket = Math.floor(hour / BUCKET_MS);
-      series.buckets.set(bucket, (series.buckets.get(bucket) ?? 0) + usdToNanos(row.costUsd));
+      addSpend(series, Math.floor(hour / BUCKET_MS), usdToNanos(row.costUsd));
     }
+    // `since` moved, so the running sums start over at the next measurement.
+    forgetSums(series);
   }
 
   /** A SpendListener: pass to `BudgetService.onSpend`. */
@@ -107,8 +118,7 @@ export class SpendAnomalyDetector {
     for (const [scope, scopeId] of scopes) {
       // A key or team is judged against its own history, which begins with its first spend.
       const series = this.seriesOf(`${scope}:${scopeId}`, scope === 'global' ? this.startedAt : event.at);
-      const bucket = Math.floor(event.at / BUCKET_MS);
-      series.buckets.set(bucket, (series.buckets.get(bucket) ?? 0) + usdToNanos(event.amountUsd));
+      addSpend(series, Math.floor(event.at / BUCKET_MS), usdToNanos(event.amountUsd));
       await this.check(scope, scopeId, series, event.at);
     }
   };
@@ -151,22 +161,76 @@ export class SpendAnomalyDetector {
     const historyStart = Math.max(Math.ceil(series.since / BUCKET_MS), windowStart - this.rule.baselineHours * BUCKETS_PER_HOUR);
     const historyHours = (windowStart - historyStart) / BUCKETS_PER_HOUR;
     if (historyHours < this.rule.minHistoryHours) return undefined;
-    let last = 0;
-    let before = 0;
-    for (const [bucket, nanos] of series.buckets) {
-      if (bucket < historyStart) series.buckets.delete(bucket);
-      else if (bucket >= windowStart) last += nanos;
-      else before += nanos;
+    const moved = windowStart - series.windowStart;
+    // Moving forward by less than the whole span touches only the buckets that crossed an edge;
+    // a first measurement, a clock that went back or a long quiet spell adds up the map again.
+    if (moved >= 0 && historyStart >= series.historyStart && moved <= this.spanBuckets) {
+      advance(series, windowStart, historyStart);
+    } else {
+      recount(series, windowStart, historyStart);
     }
-    return { lastHourUsd: nanosToUsd(last), baselineHourlyUsd: nanosToUsd(before) / historyHours };
+    return { lastHourUsd: nanosToUsd(series.last), baselineHourlyUsd: nanosToUsd(series.before) / historyHours };
+  }
+
+  /** Buckets from the oldest baseline bucket to the newest trailing-hour one. */
+  private get spanBuckets(): number {
+    return (this.rule.baselineHours + 1) * BUCKETS_PER_HOUR;
   }
 
   private seriesOf(name: string, since: number): Series {
     let series = this.series.get(name);
     if (!series) {
-      series = { buckets: new Map(), since };
+      series = { buckets: new Map(), since, windowStart: Number.NaN, historyStart: Number.NaN, last: 0, before: 0 };
       this.series.set(name, series);
     }
     return series;
   }
+}
+
+/** Adds settled spend to its bucket and to the running sum that bucket falls in. */
+function addSpend(series: Series, bucket: number, nanos: number): void {
+  series.buckets.set(bucket, (series.buckets.get(bucket) ?? 0) + nanos);
+  if (bucket >= series.windowStart) series.last += nanos;
+  else if (bucket >= series.historyStart) series.before += nanos;
+  // Older than the baseline (a clock that went back): the next measurement adds up the map again.
+  else forgetSums(series);
+}
+
+/** Makes the next measurement recount the map (no measurement yet: NaN edges compare false everywhere). */
+function forgetSums(series: Series): void {
+  series.windowStart = Number.NaN;
+  series.historyStart = Number.NaN;
+}
+
+/** Moves the window edges forward: buckets leaving the trailing hour join the baseline, buckets leaving the baseline are dropped. */
+function advance(series: Series, windowStart: number, historyStart: number): void {
+  for (let bucket = series.windowStart; bucket < windowStart; bucket++) {
+    const nanos = series.buckets.get(bucket);
+    if (nanos === undefined) continue;
+    series.last -= nanos;
+    series.before += nanos;
+  }
+  for (let bucket = series.historyStart; bucket < historyStart; bucket++) {
+    const nanos = series.buckets.get(bucket);
+    if (nanos === undefined) continue;
+    series.before -= nanos;
+    series.buckets.delete(bucket);
+  }
+  series.windowStart = windowStart;
+  series.historyStart = historyStart;
+}
+
+/** Sums the whole map for the given edges, dropping buckets older than the baseline. */
+function recount(series: Series, windowStart: number, historyStart: number): void {
+  let last = 0;
+  let before = 0;
+  for (const [bucket, nanos] of series.buckets) {
+    if (bucket < historyStart) series.buckets.delete(bucket);
+    else if (bucket >= windowStart) last += nanos;
+    else before += nanos;
+  }
+  series.windowStart = windowStart;
+  series.historyStart = historyStart;
+  series.last = last;
+  series.before = before;
 }

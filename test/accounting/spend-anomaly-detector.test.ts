@@ -69,3 +69,57 @@ describe('SpendAnomalyDetector', () => {
     expect(alerts[0]).toMatchObject({ scope: 'global' });
   });
 });
+
+/** The rule as documented, computed from every spend so far: the reference the running sums must match. */
+function referenceMeasure(spends: Array<{ at: number; nanos: number }>, since: number, now: number, rule: { baselineHours: number; minHistoryHours: number }) {
+  const bucketMs = 5 * 60_000;
+  const windowStart = Math.floor(now / bucketMs) - 11;
+  const historyStart = Math.max(Math.ceil(since / bucketMs), windowStart - rule.baselineHours * 12);
+  const historyHours = (windowStart - historyStart) / 12;
+  if (historyHours < rule.minHistoryHours) return undefined;
+  let last = 0;
+  let before = 0;
+  for (const { at, nanos } of spends) {
+    const bucket = Math.floor(at / bucketMs);
+    if (bucket >= windowStart) last += nanos;
+    else if (bucket >= historyStart) before += nanos;
+  }
+  return { lastHourUsd: last / 1e9, baselineHourlyUsd: before / 1e9 / historyHours };
+}
+
+describe('SpendAnomalyDetector over a long history', () => {
+  it('gives the alerts and measurements the rule computes from all spend, over three days with spikes and a quiet day', async () => {
+    const rule = { factor: 3, minSpendUsd: 0.5, baselineHours: 24, minHistoryHours: 3 };
+    const { detector, alerts, spend, setNow } = setup(rule);
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const spends = new Map<string, { since: number; list: Array<{ at: number; nanos: number }> }>();
+    const expected: Array<{ scope: string; scopeId: string; lastHourUsd: number; baselineHourlyUsd: number }> = [];
+    const fired = new Set<string>();
+    let now = T0;
+    while (now < T0 + 72 * HOUR) {
+      // A quiet day (longer than the baseline) in the middle, then spend resumes.
+      now += now > T0 + 30 * HOUR && now < T0 + 56 * HOUR ? HOUR : Math.floor(random() * 7 * 60_000);
+      setNow(now);
+      const keyId = random() < 0.5 ? 'k1' : 'k2';
+      const spike = random() < 0.01 ? 3 : 0;
+      const amountUsd = Math.round((random() * 0.02 + spike) * 1e6) / 1e6;
+      await spend(amountUsd, { keyId });
+      for (const [scope, scopeId] of [['global', '*'], ['key', keyId]] as const) {
+        const name = `${scope}:${scopeId}`;
+        const series = spends.get(name) ?? { since: scope === 'global' ? T0 : now, list: [] };
+        spends.set(name, series);
+        series.list.push({ at: now, nanos: Math.round(amountUsd * 1e9) });
+        const measured = referenceMeasure(series.list, series.since, now, rule);
+        expect(detector.measure(scope, scopeId, now)).toEqual(measured);
+        const hourKey = `${name}:${Math.floor(now / HOUR)}`;
+        if (measured && measured.lastHourUsd >= rule.minSpendUsd && measured.lastHourUsd > rule.factor * measured.baselineHourlyUsd && !fired.has(hourKey)) {
+          fired.add(hourKey);
+          expected.push({ scope, scopeId, ...measured });
+        }
+      }
+    }
+    expect(expected.length).toBeGreaterThan(3);
+    expect(alerts.map((a) => a.kind === 'spend_anomaly' && { scope: a.scope, scopeId: a.scopeId, lastHourUsd: a.lastHourUsd, baselineHourlyUsd: a.baselineHourlyUsd })).toEqual(expected);
+  });
+});
