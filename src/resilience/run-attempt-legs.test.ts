@@ -92,6 +92,48 @@ describe('spread attempts: hedging and race', () => {
     expect(summary(done.steps)).toEqual(['b:network:superseded:hedge', 'a:ok::']);
   });
 
+  it('hedge: the client going away before the hedge delay clears the hedge timer; the hedge is never called', async () => {
+    const { clock, resilience } = setup();
+    const { started, call } = manualCalls();
+    const controller = new AbortController();
+    const result = runResilientAttempts({ resilience, candidates: ['a', 'b'], call, signal: controller.signal, spread: { kind: 'hedge', delayMs: 200 } }).catch(
+      (error: unknown) => error,
+    );
+    await flush();
+    expect(clock.pendingTimers).toBe(1);
+    controller.abort();
+    expect(((await result) as AttemptsFailedError).error.code).toBe('client_closed');
+    expect(clock.pendingTimers).toBe(0);
+    clock.advance(1_000);
+    await flush();
+    expect(started).toEqual(['a']);
+    expect(resilience.liveStats('a').inFlight).toBe(0);
+  });
+
+  it('hedge: a hedge still queued for a concurrency slot when the primary answers leaves the queue and is never called', async () => {
+    const clock = new ManualClock(1_000_000);
+    const limited = new Map([
+      ['a', modelProfileFixture('a')],
+      ['b', modelProfileFixture('b', { limits: { maxConcurrent: 1 } })],
+    ]);
+    const resilience = new Resilience({ profiles: limited, clock, retry: { maxRetriesPerCandidate: 0 }, retryBudget: { minRetriesPerWindow: 10, ratio: 0 } });
+    const busy = await resilience.admit('b');
+    if (!busy.admitted) throw new Error('b should admit its first caller');
+    const { started, call, leg } = manualCalls();
+    const result = runResilientAttempts({ resilience, candidates: ['a', 'b'], call, spread: { kind: 'hedge', delayMs: 10 } });
+    await flush();
+    clock.advance(10);
+    await flush();
+    expect(resilience.concurrency.queued('b')).toBe(1);
+    leg('a').resolve('from a');
+    expect((await result).deploymentId).toBe('a');
+    expect(resilience.concurrency.queued('b')).toBe(0);
+    busy.permit.succeeded();
+    await flush();
+    expect(started).toEqual(['a']);
+    expect([resilience.concurrency.inFlight('b'), resilience.liveStats('b').inFlight]).toEqual([0, 0]);
+  });
+
   it('hedge: a primary failing before the delay leaves the next step to the loop (fallback), without a hedge', async () => {
     const { clock, resilience } = setup();
     const { started, call, leg } = manualCalls();
