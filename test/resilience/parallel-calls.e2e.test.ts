@@ -135,6 +135,30 @@ describe('hedged requests', () => {
   });
 });
 
+describe('a client that leaves a hedged request', () => {
+  it('aborts both upstream calls and frees both reservations; the request is recorded as client_closed', async () => {
+    handler = () => ({ kind: 'stall' });
+    const seenBefore = upstream.requests.length;
+    const controller = new AbortController();
+    const pending = client.chat.completions
+      .create({ model: 'router/hedged', messages: [{ role: 'user', content: 'Hi' }] }, { headers: { 'x-request-id': 'hedge-client-gone' }, signal: controller.signal })
+      .catch((error: unknown) => error);
+    const legs = () => upstream.requests.slice(seenBefore);
+    await until(() => legs().length === 2, 'the first pick and its hedge are both waiting upstream');
+    expect(run.accounting.reservations().count).toBe(2);
+    controller.abort();
+    await pending;
+    await until(() => legs().every((seen) => seen.aborted), 'both upstream connections aborted');
+    await until(() => run.accounting.reservations().count === 0, 'both reservations freed');
+    const [request, ...attempts] = await rowsOf('hedge-client-gone');
+    expect(request).toMatchObject({ kind: 'request', errorCode: 'client_closed', costUsd: 0 });
+    expect(attempts.map((row) => [row.deploymentId, row.errorCode, row.costUsd])).toEqual([
+      ['fake/large', 'client_closed', 0],
+      ['fake/small', 'client_closed', 0],
+    ]);
+  });
+});
+
 describe('mode: race', () => {
   it('calls both candidates at once; the first answer wins and the other connection is aborted', async () => {
     const { data, response } = await ask('router/raced', 'race-json');
