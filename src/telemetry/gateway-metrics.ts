@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiveStats } from '../spec/live-stats.js';
 import { BoundedLabel } from './bounded-label.js';
+import { CountedLabels } from './counted-labels.js';
 import type {
   AttemptFinishedEvent,
   BreakerChangedEvent,
@@ -39,9 +40,6 @@ interface Bound<T> {
 interface DeploymentChildren {
   duration: ReturnType<Histogram['labels']>;
   ttft: ReturnType<Histogram['labels']>;
-  inputTokens: ReturnType<Counter['labels']>;
-  outputTokens: ReturnType<Counter['labels']>;
-  cachedTokens: ReturnType<Counter['labels']>;
   cost: ReturnType<Counter['labels']>;
 }
 
@@ -52,29 +50,30 @@ interface DeploymentChildren {
  */
 export class GatewayMetrics implements GatewayObserver {
   readonly registry = new Registry();
-  private readonly requests: Counter;
+  // Whole-number counters count in CountedLabels (no label hashing per event); cost is fractional.
+  private readonly requests: CountedLabels;
   private readonly duration: Histogram;
   private readonly ttft: Histogram;
-  private readonly tokens: Counter;
+  private readonly tokens: CountedLabels;
   private readonly cost: Counter;
-  private readonly attempts: Counter;
-  private readonly winners: Counter;
-  private readonly hedges: Counter;
-  private readonly consensus: Counter;
+  private readonly attempts: CountedLabels;
+  private readonly winners: CountedLabels;
+  private readonly hedges: CountedLabels;
+  private readonly consensus: CountedLabels;
   private readonly breaker: Gauge;
-  private readonly inFlight: Gauge;
+  /** Requests being served, read by the gauge at collection rather than an inc and a dec per request. */
+  private inFlight = 0;
   private readonly queued: Gauge;
   private readonly budgetUtilization: Gauge;
   private readonly budgetSpent: Gauge;
   private readonly budgetLimit: Gauge;
-  private readonly cacheHits: Counter;
+  private readonly cacheHits: CountedLabels;
   private readonly cacheKindLabel = new BoundedLabel(20);
-  private readonly decisions: Counter;
+  private readonly decisions: CountedLabels;
   private readonly deploymentLabel: BoundedLabel;
   private readonly policyLabel: BoundedLabel;
   private readonly budgetLabel: BoundedLabel;
   private readonly byDeployment: Bound<DeploymentChildren> = new Map();
-  private readonly requestChildren: Bound<ReturnType<Counter['labels']>> = new Map();
   private liveStats: (() => LiveStats[]) | undefined;
   private budgets: (() => Promise<readonly BudgetLevel[]>) | undefined;
 
@@ -85,15 +84,15 @@ export class GatewayMetrics implements GatewayObserver {
     this.deploymentLabel = new BoundedLabel(max);
     this.policyLabel = new BoundedLabel(max);
     this.budgetLabel = new BoundedLabel(max);
-    this.requests = new Counter({ name: `${p}requests_total`, help: 'Finished requests by deployment, policy, outcome class and HTTP status.', labelNames: ['deployment', 'policy', 'outcome', 'status'], registers });
+    this.requests = new CountedLabels({ name: `${p}requests_total`, help: 'Finished requests by deployment, policy, outcome class and HTTP status.', labelNames: ['deployment', 'policy', 'outcome', 'status'], registers });
     this.duration = new Histogram({ name: `${p}request_duration_seconds`, help: 'Whole-request latency per answering deployment.', labelNames: ['deployment'], buckets: LATENCY_BUCKETS_SECONDS, registers });
     this.ttft = new Histogram({ name: `${p}time_to_first_token_seconds`, help: 'Time to the first content token (streams) or to the answer (non-streaming).', labelNames: ['deployment'], buckets: TTFT_BUCKETS_SECONDS, registers });
-    this.tokens = new Counter({ name: `${p}tokens_total`, help: 'Tokens by deployment and kind (input includes cached).', labelNames: ['deployment', 'kind'], registers });
+    this.tokens = new CountedLabels({ name: `${p}tokens_total`, help: 'Tokens by deployment and kind (input includes cached).', labelNames: ['deployment', 'kind'], registers });
     this.cost = new Counter({ name: `${p}cost_usd_total`, help: 'Spend in USD by deployment.', labelNames: ['deployment'], registers });
-    this.attempts = new Counter({ name: `${p}attempts_total`, help: 'Upstream attempts by deployment, role (first, retry, fallback, hedge) and outcome class.', labelNames: ['deployment', 'role', 'outcome'], registers });
-    this.winners = new Counter({ name: `${p}attempt_winners_total`, help: 'Attempts whose answer went to the client, by deployment and role.', labelNames: ['deployment', 'role'], registers });
-    this.hedges = new Counter({ name: `${p}hedges_total`, help: 'Requests whose first pick was hedged, by the attempt that answered: primary, hedge, or none (the request failed).', labelNames: ['winner'], registers });
-    this.consensus = new Counter({ name: `${p}consensus_requests_total`, help: 'Consensus requests by result: majority (more than half of the candidates asked agree) or no_majority.', labelNames: ['result'], registers });
+    this.attempts = new CountedLabels({ name: `${p}attempts_total`, help: 'Upstream attempts by deployment, role (first, retry, fallback, hedge) and outcome class.', labelNames: ['deployment', 'role', 'outcome'], registers });
+    this.winners = new CountedLabels({ name: `${p}attempt_winners_total`, help: 'Attempts whose answer went to the client, by deployment and role.', labelNames: ['deployment', 'role'], registers });
+    this.hedges = new CountedLabels({ name: `${p}hedges_total`, help: 'Requests whose first pick was hedged, by the attempt that answered: primary, hedge, or none (the request failed).', labelNames: ['winner'], registers });
+    this.consensus = new CountedLabels({ name: `${p}consensus_requests_total`, help: 'Consensus requests by result: majority (more than half of the candidates asked agree) or no_majority.', labelNames: ['result'], registers });
     // Breaker states come from events and, at scrape time, from live stats, so the gauge is right even when no event fired.
     const readBreakers = (): LiveStats[] | undefined => this.liveStats?.();
     const breakerLabel = (id: string): string => this.deploymentLabel.value(id);
@@ -106,7 +105,15 @@ export class GatewayMetrics implements GatewayObserver {
         for (const entry of readBreakers() ?? []) this.labels(breakerLabel(entry.deploymentId)).set(BREAKER_VALUE[entry.breaker]);
       },
     });
-    this.inFlight = new Gauge({ name: `${p}requests_in_flight`, help: 'Requests being served.', registers });
+    const readInFlight = (): number => this.inFlight;
+    new Gauge({
+      name: `${p}requests_in_flight`,
+      help: 'Requests being served.',
+      registers,
+      collect() {
+        this.set(readInFlight());
+      },
+    });
     this.queued = new Gauge({ name: `${p}requests_queued`, help: 'Requests waiting for a concurrency slot, per deployment.', labelNames: ['deployment'], registers });
     // The registry collects every metric at once, so the three budget gauges share one read per scrape.
     let reading: Promise<void> | undefined;
@@ -132,8 +139,8 @@ export class GatewayMetrics implements GatewayObserver {
     });
     this.budgetSpent = new Gauge({ name: `${p}budget_spent_usd`, help: 'Spend counted against each budget in its current period.', labelNames: ['scope', 'budget'], registers, collect: readBudgets });
     this.budgetLimit = new Gauge({ name: `${p}budget_limit_usd`, help: 'Limit of each budget.', labelNames: ['scope', 'budget'], registers, collect: readBudgets });
-    this.cacheHits = new Counter({ name: `${p}cache_hits_total`, help: 'Responses served from the cache, by kind.', labelNames: ['kind'], registers });
-    this.decisions = new Counter({ name: `${p}routing_decisions_total`, help: 'Routing decisions by task type and first-ranked deployment.', labelNames: ['task', 'deployment'], registers });
+    this.cacheHits = new CountedLabels({ name: `${p}cache_hits_total`, help: 'Responses served from the cache, by kind.', labelNames: ['kind'], registers });
+    this.decisions = new CountedLabels({ name: `${p}routing_decisions_total`, help: 'Routing decisions by task type and first-ranked deployment.', labelNames: ['task', 'deployment'], registers });
     const readStats = (): LiveStats[] | undefined => this.liveStats?.();
     const deploymentLabel = this.deploymentLabel;
     new Gauge({
@@ -163,32 +170,26 @@ export class GatewayMetrics implements GatewayObserver {
   }
 
   requestStarted(_event: RequestStartedEvent): void {
-    this.inFlight.inc();
+    this.inFlight += 1;
   }
 
   decisionMade(event: DecisionMadeEvent): void {
     const first = event.decision.candidates[0]?.deploymentId ?? 'none';
-    this.decisions.labels(event.decision.profile.task, this.deploymentLabel.value(first)).inc();
+    this.decisions.inc([event.decision.profile.task, this.deploymentLabel.value(first)]);
   }
 
   attemptFinished(event: AttemptFinishedEvent): void {
     const deployment = this.deploymentLabel.value(event.deploymentId);
     // A leg aborted because another answered first gets its own value, so that it never reads as a network failure.
-    this.attempts.labels(deployment, event.role, event.errorCode === 'superseded' ? 'superseded' : event.outcome).inc();
-    if (event.won) this.winners.labels(deployment, event.role).inc();
+    this.attempts.inc([deployment, event.role, event.errorCode === 'superseded' ? 'superseded' : event.outcome]);
+    if (event.won) this.winners.inc([deployment, event.role]);
   }
 
   requestFinished(event: RequestFinishedEvent): void {
-    this.inFlight.dec();
+    this.inFlight -= 1;
     const deployment = event.deploymentId === undefined ? 'none' : this.deploymentLabel.value(event.deploymentId);
     const policy = event.policy === undefined ? 'none' : this.policyLabel.value(event.policy);
-    const key = `${deployment}\u0000${policy}\u0000${event.outcome}\u0000${event.status}`;
-    let child = this.requestChildren.get(key);
-    if (child === undefined) {
-      child = this.requests.labels(deployment, policy, event.outcome, String(event.status));
-      this.requestChildren.set(key, child);
-    }
-    child.inc();
+    this.requests.inc([deployment, policy, event.outcome, String(event.status)]);
     this.countParallel(event);
     if (event.deploymentId === undefined) return;
     const bound = this.children(deployment);
@@ -198,19 +199,19 @@ export class GatewayMetrics implements GatewayObserver {
     }
     const usage = event.usage;
     if (usage !== undefined) {
-      if (usage.inputTokens > 0) bound.inputTokens.inc(usage.inputTokens);
-      if (usage.outputTokens > 0) bound.outputTokens.inc(usage.outputTokens);
-      if (usage.cachedInputTokens !== undefined && usage.cachedInputTokens > 0) bound.cachedTokens.inc(usage.cachedInputTokens);
+      if (usage.inputTokens > 0) this.tokens.inc([deployment, 'input'], usage.inputTokens);
+      if (usage.outputTokens > 0) this.tokens.inc([deployment, 'output'], usage.outputTokens);
+      if (usage.cachedInputTokens !== undefined && usage.cachedInputTokens > 0) this.tokens.inc([deployment, 'cached'], usage.cachedInputTokens);
     }
     if (event.costUsd > 0) bound.cost.inc(event.costUsd);
   }
 
   /** Hedges and their winners, and consensus results: both read off the finished request. */
   private countParallel(event: RequestFinishedEvent): void {
-    if (event.consensus !== undefined) this.consensus.labels(event.consensus.majority ? 'majority' : 'no_majority').inc();
+    if (event.consensus !== undefined) this.consensus.inc([event.consensus.majority ? 'majority' : 'no_majority']);
     if (!event.attempts.some((attempt) => attempt.role === 'hedge')) return;
     const answered = event.outcome === 'ok' ? event.attempts.at(-1) : undefined;
-    this.hedges.labels(answered === undefined ? 'none' : answered.role === 'hedge' ? 'hedge' : 'primary').inc();
+    this.hedges.inc([answered === undefined ? 'none' : answered.role === 'hedge' ? 'hedge' : 'primary']);
   }
 
   breakerChanged(event: BreakerChangedEvent): void {
@@ -238,7 +239,7 @@ export class GatewayMetrics implements GatewayObserver {
   }
 
   cacheHit(event: CacheHitEvent): void {
-    this.cacheHits.labels(this.cacheKindLabel.value(event.kind)).inc();
+    this.cacheHits.inc([this.cacheKindLabel.value(event.kind)]);
   }
 
   queueChanged(event: QueueChangedEvent): void {
@@ -251,9 +252,6 @@ export class GatewayMetrics implements GatewayObserver {
       bound = {
         duration: this.duration.labels(deployment),
         ttft: this.ttft.labels(deployment),
-        inputTokens: this.tokens.labels(deployment, 'input'),
-        outputTokens: this.tokens.labels(deployment, 'output'),
-        cachedTokens: this.tokens.labels(deployment, 'cached'),
         cost: this.cost.labels(deployment),
       };
       this.byDeployment.set(deployment, bound);
