@@ -11,6 +11,7 @@ describe('LiveStatsTracker', () => {
     tracker.end('d', { outcome: 'ok', latencyMs: 1_000, ttftMs: 200 });
     tracker.end('d', { outcome: 'ok', latencyMs: 2_000, ttftMs: 400 });
     expect(tracker.snapshot('d')).toMatchObject({ inFlight: 0, samples: 2, ewmaLatencyMs: 1_500, ewmaTtftMs: 300 });
+    expect([tracker.ewmaLatencyMs('d'), tracker.ewmaLatencyMs('unseen')]).toEqual([1_500, undefined]);
   });
 
   it('keeps a rolling p95 of TTFT over the last samples', () => {

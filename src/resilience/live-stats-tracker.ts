@@ -80,6 +80,11 @@ export class LiveStatsTracker {
     this.apply(this.entry(deploymentId), sample);
   }
 
+  /** The smoothed latency alone: admission asks for it on every request, and a snapshot also computes the p95 and error rate. */
+  ewmaLatencyMs(deploymentId: string): number | undefined {
+    return this.entries.get(deploymentId)?.ewmaLatencyMs;
+  }
+
   p95TtftMs(deploymentId: string): number | undefined {
     const entry = this.entries.get(deploymentId);
     return entry === undefined ? undefined : this.p95(entry);

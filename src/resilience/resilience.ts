@@ -169,7 +169,7 @@ export class Resilience {
     if (this.rates.acquire === undefined && this.rates.wouldExceed(deploymentId, { requests: 1, tokens })) return overRate();
     let release;
     try {
-      const estimatedServiceMs = this.stats.snapshot(deploymentId).ewmaLatencyMs;
+      const estimatedServiceMs = this.stats.ewmaLatencyMs(deploymentId);
       release = await this.concurrency.acquire(deploymentId, {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
