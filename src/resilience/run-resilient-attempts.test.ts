@@ -149,6 +149,17 @@ describe('runResilientAttempts with every candidate cooling down', () => {
     expect(outcome.elapsedMs).toBeLessThan(40);
   });
 
+  it('after a race whose every leg got a 429, waits for whichever leg is free first, not only the first pick', async () => {
+    const clock = new ManualClock(1_000);
+    const shared = resilience({ clock, retry: { maxRetriesPerCandidate: 0 } });
+    const { calls, call } = scripted({ a: [rateLimited(40)], b: [rateLimited(20)] });
+    const outcome = await drive(clock, runResilientAttempts({ resilience: shared, candidates: ['a', 'b'], call, maxAttempts: 4, spread: { kind: 'race', n: 2 } }));
+    expect(calls).toEqual(['a', 'b', 'b']);
+    expect(outcome.value?.deploymentId).toBe('b');
+    expect(outcome.elapsedMs).toBeGreaterThanOrEqual(20);
+    expect(outcome.elapsedMs).toBeLessThan(40);
+  });
+
   it('waits again when the cool-down is renewed, but never past max attempts', async () => {
     const clock = new ManualClock(1_000);
     const shared = resilience({ clock, retry: { maxRetriesPerCandidate: 0 } });

@@ -141,6 +141,13 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     return id;
   };
 
+  // A called deployment is not tried again, unless the request waits out its 429 cool-down.
+  const spend = (deploymentId: string): void => {
+    tried.add(deploymentId);
+    const coolingUntil = resilience.breakers.coolingUntil(deploymentId);
+    if (coolingUntil !== undefined) cooling.set(deploymentId, coolingUntil);
+  };
+
   // The legs beside the first call: untried candidates after it, admitted as they start.
   const spreadLegs = (primaryId: string): { others: AttemptLeg[]; role: SpreadRole; admit(id: string, legSignal: AbortSignal): Promise<Admission> } | undefined => {
     const spread = options.spread;
@@ -208,19 +215,17 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
       let latencyMs = clock.now() - started;
       let legSteps: readonly AttemptStep[] = [];
       if (caught instanceof LegsFailedError) {
-        // Further legs that were called count as upstream calls and are not tried again.
+        // Further legs that were called count as upstream calls and are spent like the first.
         thrown = caught.error;
         latencyMs = caught.latencyMs;
         calls += caught.called.length;
-        for (const id of caught.called) tried.add(id);
+        for (const id of caught.called) spend(id);
         legSteps = caught.steps;
       }
       const clientGone = signal?.aborted === true;
       const error = clientGone ? abortReason(signal) : toGatewayError(thrown);
       admission.permit.failed(error, { latencyMs });
-      tried.add(deploymentId);
-      const coolingUntil = resilience.breakers.coolingUntil(deploymentId);
-      if (coolingUntil !== undefined) cooling.set(deploymentId, coolingUntil);
+      spend(deploymentId);
       lastError = error;
       const role = spreading?.role === 'race' ? { role: spreading.role } : {};
       if (clientGone) {
