@@ -33,7 +33,7 @@ export const ERROR_CODES = {
   total_timeout: { status: 504, type: 'timeout_error', retryable: false, outcome: 'timeout', description: 'The request ran past its total deadline.' },
   stream_interrupted: { status: 502, type: 'server_error', retryable: false, outcome: 'network', description: 'The upstream stream failed after the first token was sent to the client.' },
   circuit_open: { status: 503, type: 'server_error', retryable: true, outcome: 'overloaded', description: 'Every candidate deployment is cooling down behind an open circuit breaker.' },
-  superseded: { status: 499, type: 'invalid_request_error', retryable: false, outcome: 'network', description: 'Another attempt of the same request (a hedge or a race leg) answered first and this one was aborted; appears on attempt records, never as an answer.' },
+  superseded: { status: 499, type: 'invalid_request_error', retryable: false, outcome: 'superseded', description: 'Another attempt of the same request (a hedge or a race leg) answered first and this one was aborted; appears on attempt records, never as an answer.' },
   no_consensus: { status: 502, type: 'server_error', retryable: false, outcome: 'server_error', description: 'Consensus mode: no answer was given by more than half of the candidates asked, and the policy says to fail rather than return the best-ranked one.' },
   client_closed: { status: 499, type: 'invalid_request_error', retryable: false, outcome: 'network', description: 'The client went away before the answer was complete.' },
   internal: { status: 500, type: 'server_error', retryable: false, outcome: 'server_error', description: 'A bug in the gateway; the log has the details.' },

@@ -5,7 +5,8 @@ export type BreakerEffect = 'success' | 'failure' | 'rate_limited' | 'neutral';
 
 /**
  * Only failures that say the deployment is unwell count: a bad request or a filtered prompt is the
- * caller's doing, and a 429 means "slow down", not "broken" (it cools the deployment instead).
+ * caller's doing, a 429 means "slow down", not "broken" (it cools the deployment instead), and a
+ * superseded leg was aborted by us because a sibling leg answered first.
  */
 export function breakerEffect(outcome: OutcomeClass): BreakerEffect {
   switch (outcome) {
@@ -22,6 +23,7 @@ export function breakerEffect(outcome: OutcomeClass): BreakerEffect {
     case 'context_overflow':
     case 'content_filtered':
     case 'auth':
+    case 'superseded':
       return 'neutral';
   }
 }

@@ -63,6 +63,9 @@ export function planFallback(input: FallbackInput): FallbackAction {
       return { kind: 'return_error', markUnhealthy: false, reason: 'the request is invalid' };
     case 'auth':
       return { kind: 'return_error', markUnhealthy: true, reason: 'the upstream rejected the credentials' };
+    case 'superseded':
+      // Another leg of this request already answered: nothing is left to retry or fall back for.
+      return { kind: 'return_error', markUnhealthy: false, reason: 'another attempt of this request answered first' };
   }
 }
 

@@ -59,7 +59,7 @@ describe('spread attempts: hedging and race', () => {
     expect(done).toMatchObject({ value: 'from b', deploymentId: 'b' });
     expect(leg('a').signal.aborted).toBe(true);
     expect((leg('a').signal.reason as GatewayError).code).toBe('superseded');
-    expect(summary(done.steps)).toEqual(['a:network:superseded:', 'b:ok::hedge']);
+    expect(summary(done.steps)).toEqual(['a:superseded:superseded:', 'b:ok::hedge']);
     // Losing a hedge says nothing about a deployment: nothing in flight, no failure counted.
     expect(resilience.liveStats('a')).toMatchObject({ inFlight: 0 });
     expect(resilience.breakers.state('a')).toBe('closed');
@@ -89,7 +89,7 @@ describe('spread attempts: hedging and race', () => {
     const done = await result;
     expect(done.deploymentId).toBe('a');
     expect(leg('b').signal.aborted).toBe(true);
-    expect(summary(done.steps)).toEqual(['b:network:superseded:hedge', 'a:ok::']);
+    expect(summary(done.steps)).toEqual(['b:superseded:superseded:hedge', 'a:ok::']);
   });
 
   it('hedge: the client going away before the hedge delay clears the hedge timer; the hedge is never called', async () => {
@@ -196,7 +196,7 @@ describe('spread attempts: hedging and race', () => {
     const done = await result;
     expect(done.deploymentId).toBe('c');
     expect(leg('a').signal.aborted && leg('b').signal.aborted).toBe(true);
-    expect(summary(done.steps)).toEqual(['a:network:superseded:race', 'b:network:superseded:race', 'c:ok::race']);
+    expect(summary(done.steps)).toEqual(['a:superseded:superseded:race', 'b:superseded:superseded:race', 'c:ok::race']);
   });
 
   it('race: a failing leg does not end the race; when every leg fails the loop falls back to the rest of the chain', async () => {

@@ -14,5 +14,5 @@ export type * from './routing-wishes.js';
 export type * from './usage.js';
 export type * from './admin-key-view.js';
 export { isContentPart, type StreamPart } from './stream-part.js';
-export { OUTCOME_CLASSES, type OutcomeClass } from './outcome-class.js';
+export { OUTCOME_CLASSES, isFailedOutcome, type OutcomeClass } from './outcome-class.js';
 export { TASK_TYPES, isTaskType, type TaskType } from './task-type.js';

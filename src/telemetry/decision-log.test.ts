@@ -48,7 +48,7 @@ describe('decision audit log', () => {
     feed(recorder, 'h1', 1_000, 'chat', [['slow/m', 0.01], ['fast/m', 0.01]], {
       deploymentId: 'fast/m',
       attempts: [
-        { deploymentId: 'slow/m', role: 'first', outcome: 'network', errorCode: 'superseded', latencyMs: 300 },
+        { deploymentId: 'slow/m', role: 'first', outcome: 'superseded', errorCode: 'superseded', latencyMs: 300 },
         { deploymentId: 'fast/m', role: 'hedge', outcome: 'ok', latencyMs: 80 },
       ],
     });

@@ -1,4 +1,5 @@
 import type { Decision } from '../spec/decision.js';
+import { isFailedOutcome } from '../spec/outcome-class.js';
 import type { DecisionLog, DecisionRecord } from './decision-record.js';
 import type { DecisionMadeEvent, GatewayObserver, RequestFinishedEvent } from './gateway-observer.js';
 
@@ -63,7 +64,7 @@ export function toDecisionRecord(decision: Decision, event: RequestFinishedEvent
       status: event.status,
       attempts: event.attempts,
       // A first pick that a hedge or race leg beat to the answer was slow, not failed.
-      firstPickFailed: firstAttempt !== undefined && firstAttempt.deploymentId === firstPick && firstAttempt.outcome !== 'ok' && firstAttempt.errorCode !== 'superseded',
+      firstPickFailed: firstAttempt !== undefined && firstAttempt.deploymentId === firstPick && isFailedOutcome(firstAttempt.outcome),
       costUsd: event.costUsd,
       latencyMs: event.latencyMs,
     },

@@ -45,8 +45,8 @@ describe('GatewayMetrics', () => {
 
   it('counts hedges by winner and consensus requests by result', async () => {
     const metrics = new GatewayMetrics();
-    const superseded = { role: 'first', outcome: 'network', errorCode: 'superseded', latencyMs: 90 } as const;
-    const lateHedge = { deploymentId: 'b/y', role: 'hedge', outcome: 'network', errorCode: 'superseded', latencyMs: 5 } as const;
+    const superseded = { role: 'first', outcome: 'superseded', errorCode: 'superseded', latencyMs: 90 } as const;
+    const lateHedge = { deploymentId: 'b/y', role: 'hedge', outcome: 'superseded', errorCode: 'superseded', latencyMs: 5 } as const;
     metrics.requestFinished(finished('h1', 'b/y', { attempts: [{ deploymentId: 'a/x', ...superseded }, { deploymentId: 'b/y', role: 'hedge', outcome: 'ok', latencyMs: 40 }] }));
     metrics.requestFinished(finished('h2', 'a/x', { attempts: [lateHedge, { deploymentId: 'a/x', role: 'first', outcome: 'ok', latencyMs: 60 }] }));
     metrics.requestFinished(finished('h3', 'b/y', { outcome: 'server_error', status: 502, attempts: [{ deploymentId: 'b/y', role: 'hedge', outcome: 'server_error', latencyMs: 5 }] }));

@@ -180,8 +180,7 @@ export class GatewayMetrics implements GatewayObserver {
 
   attemptFinished(event: AttemptFinishedEvent): void {
     const deployment = this.deploymentLabel.value(event.deploymentId);
-    // A leg aborted because another answered first gets its own value, so that it never reads as a network failure.
-    this.attempts.inc([deployment, event.role, event.errorCode === 'superseded' ? 'superseded' : event.outcome]);
+    this.attempts.inc([deployment, event.role, event.outcome]);
     if (event.won) this.winners.inc([deployment, event.role]);
   }
 

@@ -40,7 +40,7 @@ describe('RequestTracer', () => {
     tracing = await createTracing({ exporter, immediate: true });
     const t0 = Date.now();
     tracing.observer.requestStarted({ requestId: 'h1', at: t0, endpoint: 'chat' });
-    tracing.observer.attemptFinished({ requestId: 'h1', at: t0 + 300, index: 0, won: false, deploymentId: 'openai/slow', role: 'first', outcome: 'network', errorCode: 'superseded', latencyMs: 300 });
+    tracing.observer.attemptFinished({ requestId: 'h1', at: t0 + 300, index: 0, won: false, deploymentId: 'openai/slow', role: 'first', outcome: 'superseded', errorCode: 'superseded', latencyMs: 300 });
     tracing.observer.attemptFinished({ requestId: 'h1', at: t0 + 300, index: 1, won: true, deploymentId: 'openai/fast', role: 'hedge', outcome: 'ok', latencyMs: 100 });
     tracing.observer.requestFinished(finished('h1', 'openai/fast', { at: t0 + 300, latencyMs: 300 }));
     const lost = exporter.getFinishedSpans().find((s) => s.attributes['gen_ai.request.model'] === 'slow')!;

@@ -1,4 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { isFailedOutcome } from '../spec/outcome-class.js';
 import type { AttemptFinishedEvent, GatewayObserver, RequestFinishedEvent, RequestStartedEvent } from './gateway-observer.js';
 
 /** Spans of requests whose finish never arrived are dropped past this many. */
@@ -51,7 +52,7 @@ export class RequestTracer implements GatewayObserver {
     const context = parent === undefined ? undefined : trace.setSpan(ROOT_CONTEXT, parent);
     const span = this.tracer.startSpan(`chat ${model}`, { kind: SpanKind.CLIENT, startTime: event.at - event.latencyMs, attributes }, context);
     // A hedge or race leg that lost was cancelled by us, not failed: its status stays unset.
-    if (event.outcome !== 'ok' && event.errorCode !== 'superseded') span.setStatus({ code: SpanStatusCode.ERROR, message: event.errorCode ?? event.outcome });
+    if (isFailedOutcome(event.outcome)) span.setStatus({ code: SpanStatusCode.ERROR, message: event.errorCode ?? event.outcome });
     span.end(event.at);
   }
 

@@ -74,7 +74,7 @@ describe('RollingStats', () => {
     stats.requestFinished(
       finished('h1', 'b/y', {
         attempts: [
-          { deploymentId: 'a/x', role: 'first', outcome: 'network', errorCode: 'superseded', latencyMs: 300 },
+          { deploymentId: 'a/x', role: 'first', outcome: 'superseded', errorCode: 'superseded', latencyMs: 300 },
           { deploymentId: 'b/y', role: 'hedge', outcome: 'ok', latencyMs: 80 },
         ],
       }),

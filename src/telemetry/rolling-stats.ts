@@ -75,8 +75,8 @@ export class RollingStats implements GatewayObserver {
       slot.total.addCall(event.outcome, event.latencyMs, event.ttftMs);
       slot.total.addAnswer(Object.assign({}, answer, { generationMs: event.latencyMs }));
       for (const attempt of attempts) {
-        // A hedge or race leg aborted because another answered first is neither a success nor a failure of its deployment.
-        if (attempt.errorCode !== 'superseded') slot.deployment(attempt.deploymentId).addCall(attempt.outcome, attempt.latencyMs, attempt.ttftMs);
+        // A leg superseded by a sibling's answer is neither a success nor a failure of its deployment.
+        if (attempt.outcome !== 'superseded') slot.deployment(attempt.deploymentId).addCall(attempt.outcome, attempt.latencyMs, attempt.ttftMs);
       }
       // Spend and tokens belong to the deployment that answered (or the last one tried).
       const payer = answering?.deploymentId ?? event.deploymentId;

@@ -97,7 +97,7 @@ describe('hedged requests', () => {
     const [request, ...attempts] = await rowsOf('hedge-json');
     expect(request).toMatchObject({ kind: 'request', deploymentId: 'fake/small', outcome: 'ok' });
     expect(attempts).toHaveLength(2);
-    expect(attempts[0]).toMatchObject({ kind: 'attempt', deploymentId: 'fake/large', errorCode: 'superseded', costUsd: 0 });
+    expect(attempts[0]).toMatchObject({ kind: 'attempt', deploymentId: 'fake/large', errorCode: 'superseded', outcome: 'superseded', costUsd: 0 });
     expect(attempts[1]).toMatchObject({ kind: 'attempt', deploymentId: 'fake/small', outcome: 'ok' });
     expect(attempts[1]?.costUsd).toBeCloseTo(100 * 1e-6 + 10 * 10e-6, 12);
     expect(request?.costUsd).toBeCloseTo(attempts[1]?.costUsd ?? NaN, 12);
