@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { pino } from 'pino';
 import { Pool } from 'undici';
 import { configSchema } from '../../src/config/config-schema.js';
@@ -10,8 +11,9 @@ import { serveGateway } from '../../src/server/serve-gateway.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
 
 /**
- * CPU microseconds per request of `serveGateway` in this process, with the fake upstream in a
- * child process. The client's own CPU is included (it is the same for every variant), so compare
+ * CPU microseconds and V8 heap bytes allocated per request of `serveGateway` in this process, with
+ * the fake upstream in a child process. The client's own CPU and garbage are included (the same
+ * for every variant), so compare
  * runs of this script with each other, not with the overhead table.
  *
  *   node dist/bench/overhead/cpu-per-request.js [requests=3000] [json|stream] [one|auto]
@@ -71,15 +73,31 @@ async function drive(count: number): Promise<void> {
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
+/** Heap bytes allocated while `run` ran: growth of the used heap between collections, summed. */
+async function allocatedDuring(run: () => Promise<void>): Promise<number> {
+  const profiler = new GCProfiler();
+  let last = getHeapStatistics().used_heap_size;
+  profiler.start();
+  await run();
+  const end = getHeapStatistics().used_heap_size;
+  let allocated = 0;
+  for (const gc of profiler.stop().statistics) {
+    allocated += gc.beforeGC.heapStatistics.usedHeapSize - last;
+    last = gc.afterGC.heapStatistics.usedHeapSize;
+  }
+  return allocated + end - last;
+}
+
 await drive(Math.min(1000, total));
 const before = process.cpuUsage();
 const started = performance.now();
-await drive(total);
+const allocated = await allocatedDuring(() => drive(total));
 const used = process.cpuUsage(before);
 const wallMs = performance.now() - started;
 const perRequestUs = (used.user + used.system) / total;
 process.stdout.write(
-  `${mode} ${routed ? 'auto' : 'one'}: ${total} requests, ${perRequestUs.toFixed(0)} µs CPU per request (user ${(used.user / total).toFixed(0)}, system ${(used.system / total).toFixed(0)}), ${(wallMs / 1000).toFixed(1)} s wall\n`,
+  `${mode} ${routed ? 'auto' : 'one'}: ${total} requests, ${perRequestUs.toFixed(0)} µs CPU per request (user ${(used.user / total).toFixed(0)}, system ${(used.system / total).toFixed(0)}), ` +
+    `${(allocated / total / 1000).toFixed(0)} kB allocated per request, ${(wallMs / 1000).toFixed(1)} s wall\n`,
 );
 
 await client.close();

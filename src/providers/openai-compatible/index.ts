@@ -10,6 +10,7 @@ export { convertToOpenAIRequest, type ConvertOptions } from './convert-to-openai
 export { mapOpenAIError, mapOpenAIErrorObject, readOpenAIErrorObject, type OpenAIErrorContext } from './map-openai-error.js';
 export { mapOpenAIResponse } from './map-openai-response.js';
 export { mapOpenAIStream, type StreamMappingContext } from './map-openai-stream.js';
+export { OpenAIStreamMapper } from './openai-stream-mapper.js';
 export { mapOpenAIEmbedding, decodeBase64Floats } from './map-openai-embedding.js';
 export { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 export { mapOpenAIUsage } from './map-openai-usage.js';

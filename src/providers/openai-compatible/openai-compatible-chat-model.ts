@@ -5,7 +5,7 @@ import type { ChatResponse } from '../../spec/chat-response.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../spec/embedding.js';
 import type { StreamPart } from '../../spec/stream-part.js';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { parseSse } from '../../http/sse-parser.js';
+import { SseDecoder, type SseEvent } from '../../http/sse-decoder.js';
 import { parseUpstreamJson } from '../../http/safe-json.js';
 import { sendUpstream, type UpstreamResponse } from '../../http/upstream-request.js';
 import type { UpstreamPools } from '../../http/upstream-pools.js';
@@ -15,7 +15,7 @@ import { convertToOpenAIRequest } from './convert-to-openai-request.js';
 import { mapOpenAIEmbedding } from './map-openai-embedding.js';
 import { mapOpenAIError, mapOpenAIErrorObject, readOpenAIErrorObject, type OpenAIErrorContext } from './map-openai-error.js';
 import { mapOpenAIResponse } from './map-openai-response.js';
-import { mapOpenAIStream } from './map-openai-stream.js';
+import { OpenAIStreamMapper } from './openai-stream-mapper.js';
 import { OpenAIBatchApi } from './openai-batch-api.js';
 import type { OpenAICompatibleConfig } from './openai-compatible-config.js';
 import { openAIEndpointUrl } from './openai-endpoint-url.js';
@@ -67,13 +67,40 @@ export class OpenAICompatibleChatModel implements ChatModel {
       yield* chatResponseToStreamParts(mapOpenAIResponse(this.validate(json, openAIChatResponseSchema, 'chat completion'), this.config.model));
       return;
     }
-    const events = parseSse(response.chunks());
+    // The body's chunks are decoded and mapped right here, and each part yielded once: no
+    // generator per layer (SSE events, then parts) between the socket and the engine.
+    const chunks = response.chunks()[Symbol.asyncIterator]();
+    const decoder = new SseDecoder();
+    const mapper = new OpenAIStreamMapper(Object.assign({}, this.errorContext, { model: this.config.model }));
+    const events: SseEvent[] = [];
+    const parts: StreamPart[] = [];
     let complete = false;
     try {
-      yield* mapOpenAIStream(events, Object.assign({}, this.errorContext, { model: this.config.model }));
+      let reading = true;
+      while (reading) {
+        const next = await chunks.next();
+        if (next.done === true) {
+          decoder.end(events);
+          reading = false;
+        } else {
+          decoder.push(next.value, events);
+        }
+        for (let index = 0; index < events.length; index += 1) {
+          const more = mapper.map(events[index]!, parts);
+          for (const part of parts) yield part;
+          parts.length = 0;
+          if (!more) {
+            reading = false;
+            break;
+          }
+        }
+        events.length = 0;
+      }
+      mapper.end(parts);
+      for (const part of parts) yield part;
       complete = true;
     } finally {
-      if (complete) await drainAfterDone(events, response);
+      if (complete) await drainAfterDone(chunks, response);
       else response.cancel();
     }
   }
