@@ -13,7 +13,7 @@ import { runResilientLoop } from './run-resilient-loop.js';
 /** Where attempt outcomes go (resilience's LiveStatsTracker fits). */
 export interface AttemptStatsSink {
   begin(deploymentId: string): void;
-  end(deploymentId: string, sample: { outcome: OutcomeClass; latencyMs?: number; ttftMs?: number }): void;
+  end(deploymentId: string, sample: { outcome: OutcomeClass; latencyMs?: number; ttftMs?: number; answerMs?: number }): void;
 }
 
 /** What both the answer loop and the stream loop need to walk a decision's candidates. */
@@ -130,7 +130,7 @@ export async function runAttempts<T>(
       const record: AttemptRecord = { deploymentId, outcome: 'ok', latencyMs, ttftMs: latencyMs };
       if (usage !== undefined) record.usage = usage;
       attempts.push(record);
-      options.stats?.end(deploymentId, { outcome: 'ok', latencyMs, ttftMs: latencyMs });
+      options.stats?.end(deploymentId, { outcome: 'ok', latencyMs, answerMs: latencyMs });
       return { value, deploymentId, attempts };
     } catch (thrown) {
       error = attributed(thrown, deploymentId, options.signal);

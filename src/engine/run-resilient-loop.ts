@@ -37,6 +37,8 @@ export async function runResilientLoop<T>(
       if (options.headers !== undefined) callOptions.headers = options.headers;
       return call(options.modelFor(deploymentId), callOptions);
     });
+    // A call here resolves with the whole answer: hedges wait on JSON answer times, not stream TTFTs.
+    attempts.resolvesAt = 'answer';
     attempts.tokensOf = (value) => {
       lastUsage = usageOf(value);
       return lastUsage === undefined ? undefined : lastUsage.inputTokens + lastUsage.outputTokens;

@@ -6,7 +6,10 @@ import type { RateLimiter } from './rate-limiter.js';
 
 export interface AttemptSuccessSample {
   latencyMs?: number;
+  /** A stream's time to first token. */
   ttftMs?: number;
+  /** A JSON call's time to its whole answer. */
+  answerMs?: number;
   /** Tokens the attempt really used, to correct the TPM estimate recorded at admission. */
   tokens?: number;
 }

@@ -40,7 +40,7 @@ export {
 } from './concurrency-limiter.js';
 export { SlidingWindowRateLimiter, type RateLimit, type RateLimiter, type RateUsage, type SlidingWindowRateLimiterOptions } from './rate-limiter.js';
 export { HealthCheckScheduler, type HealthCheckResult, type HealthCheckSchedulerOptions, type HealthCheckSinks } from './health-check-scheduler.js';
-export { LiveStatsTracker, type AttemptSample, type LiveStatsTrackerOptions } from './live-stats-tracker.js';
+export { LiveStatsTracker, type AttemptSample, type CallResolvesAt, type LiveStatsTrackerOptions } from './live-stats-tracker.js';
 export { AttemptPermit, type AttemptSuccessSample } from './attempt-permit.js';
 export { Resilience, type Admission, type AdmitOptions, type FailureInput, type FailurePlan, type ResilienceOptions, type RetryOverrides } from './resilience.js';
 export { attemptDeadlines, requestDeadlineAt, type RequestDeadlineInputs } from './deadline-plan.js';

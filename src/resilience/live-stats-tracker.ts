@@ -3,19 +3,28 @@ import type { OutcomeClass } from '../spec/outcome-class.js';
 import { breakerEffect } from './breaker-outcome.js';
 import type { BreakerState } from './breaker-store.js';
 import { realClock, type Clock } from './clock.js';
+import { PercentileRing } from './percentile-ring.js';
 
 export interface AttemptSample {
   outcome: OutcomeClass;
   /** Whole attempt duration, ms (successful attempts only feed the latency average). */
   latencyMs?: number;
-  /** Time to the first content part, ms. */
+  /** Time to a stream's first content part, ms. */
   ttftMs?: number;
+  /** Time to a whole non-streamed answer, ms: the point a JSON call resolves, as TTFT is a stream's. */
+  answerMs?: number;
 }
+
+/**
+ * What an upstream call resolves at, and so what a hedge of it waits for: a stream's first
+ * content part (its commit point) or a whole JSON answer.
+ */
+export type CallResolvesAt = 'first_token' | 'answer';
 
 export interface LiveStatsTrackerOptions {
   /** Weight of the newest sample in the moving averages. */
   alpha?: number;
-  /** TTFT samples kept for the p95. */
+  /** TTFT (and JSON answer time) samples kept for each p95. */
   ttftSamples?: number;
   errorWindowMs?: number;
   errorBuckets?: number;
@@ -31,11 +40,10 @@ interface Entry {
   inFlight: number;
   ewmaLatencyMs: number | undefined;
   ewmaTtftMs: number | undefined;
-  ttft: Float64Array;
-  ttftCount: number;
-  ttftNext: number;
-  p95: number | undefined;
-  p95Dirty: boolean;
+  /** Streams' times to first token only: a JSON answer's time would inflate it. */
+  ttft: PercentileRing;
+  /** JSON calls' times to the whole answer. */
+  answer: PercentileRing;
   ok: Float64Array;
   failed: Float64Array;
   head: number;
@@ -43,7 +51,7 @@ interface Entry {
 
 /**
  * Measured behaviour per deployment, as the router's LiveStats. Each update writes into
- * preallocated rings; the p95 is computed lazily on read and cached until the next TTFT sample.
+ * preallocated rings; the p95s are computed lazily on read and cached until the next sample.
  */
 export class LiveStatsTracker {
   private readonly entries = new Map<string, Entry>();
@@ -85,9 +93,14 @@ export class LiveStatsTracker {
     return this.entries.get(deploymentId)?.ewmaLatencyMs;
   }
 
+  /** p95 time to a stream's first token. */
   p95TtftMs(deploymentId: string): number | undefined {
-    const entry = this.entries.get(deploymentId);
-    return entry === undefined ? undefined : this.p95(entry);
+    return this.entries.get(deploymentId)?.ttft.p95(this.scratch);
+  }
+
+  /** p95 time to a whole JSON answer. */
+  p95AnswerMs(deploymentId: string): number | undefined {
+    return this.entries.get(deploymentId)?.answer.p95(this.scratch);
   }
 
   snapshot(deploymentId: string): LiveStats {
@@ -99,7 +112,7 @@ export class LiveStatsTracker {
     if (entry === undefined) return stats;
     if (entry.ewmaLatencyMs !== undefined) stats.ewmaLatencyMs = entry.ewmaLatencyMs;
     if (entry.ewmaTtftMs !== undefined) stats.ewmaTtftMs = entry.ewmaTtftMs;
-    const p95 = this.p95(entry);
+    const p95 = entry.ttft.p95(this.scratch);
     if (p95 !== undefined) stats.p95TtftMs = p95;
     const errorRate = this.errorRate(entry);
     if (errorRate !== undefined) stats.errorRate = errorRate;
@@ -123,24 +136,11 @@ export class LiveStatsTracker {
     if (effect !== 'success') return;
     entry.samples += 1;
     if (sample.latencyMs !== undefined) entry.ewmaLatencyMs = ewma(entry.ewmaLatencyMs, sample.latencyMs, this.alpha);
-    if (sample.ttftMs !== undefined) {
-      entry.ewmaTtftMs = ewma(entry.ewmaTtftMs, sample.ttftMs, this.alpha);
-      entry.ttft[entry.ttftNext] = sample.ttftMs;
-      entry.ttftNext = (entry.ttftNext + 1) % this.ttftSamples;
-      entry.ttftCount = Math.min(this.ttftSamples, entry.ttftCount + 1);
-      entry.p95Dirty = true;
-    }
-  }
-
-  private p95(entry: Entry): number | undefined {
-    if (entry.ttftCount === 0) return undefined;
-    if (!entry.p95Dirty) return entry.p95;
-    const view = this.scratch.subarray(0, entry.ttftCount);
-    view.set(entry.ttft.subarray(0, entry.ttftCount));
-    view.sort();
-    entry.p95 = view[Math.min(entry.ttftCount - 1, Math.ceil(0.95 * entry.ttftCount) - 1)];
-    entry.p95Dirty = false;
-    return entry.p95;
+    if (sample.ttftMs !== undefined) entry.ttft.add(sample.ttftMs);
+    if (sample.answerMs !== undefined) entry.answer.add(sample.answerMs);
+    // The router's smoothed "time to first output" keeps learning from JSON-only traffic too.
+    const firstOutputMs = sample.ttftMs ?? sample.answerMs;
+    if (firstOutputMs !== undefined) entry.ewmaTtftMs = ewma(entry.ewmaTtftMs, firstOutputMs, this.alpha);
   }
 
   private errorRate(entry: Entry): number | undefined {
@@ -174,11 +174,8 @@ export class LiveStatsTracker {
         inFlight: 0,
         ewmaLatencyMs: undefined,
         ewmaTtftMs: undefined,
-        ttft: new Float64Array(this.ttftSamples),
-        ttftCount: 0,
-        ttftNext: 0,
-        p95: undefined,
-        p95Dirty: false,
+        ttft: new PercentileRing(this.ttftSamples),
+        answer: new PercentileRing(this.ttftSamples),
         ok: new Float64Array(this.errorBuckets),
         failed: new Float64Array(this.errorBuckets),
         head: Math.floor(this.clock.now() / this.bucketMs),

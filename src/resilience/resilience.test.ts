@@ -55,8 +55,8 @@ describe('Resilience', () => {
     admission.permit.succeeded({ latencyMs: 400, ttftMs: 100 });
     admission.permit.failed(new GatewayError('overloaded', 'late')); // ignored: already settled
     expect(resilience.liveStats('a')).toMatchObject({ inFlight: 0, samples: 1, ewmaLatencyMs: 400, breaker: 'closed', errorRate: 0 });
-    expect(resilience.hedgeDelayMs('a', 999)).toBe(100);
-    expect(resilience.hedgeDelayMs('b', 999)).toBe(999);
+    expect(resilience.hedgeDelayMs('a', { fallbackMs: 999 })).toBe(100);
+    expect(resilience.hedgeDelayMs('b', { fallbackMs: 999 })).toBe(999);
   });
 
   it('skips a deployment whose breaker is open, without calling it', async () => {

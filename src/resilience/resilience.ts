@@ -8,7 +8,7 @@ import { realClock, type Clock } from './clock.js';
 import { ConcurrencyLimiter, type ConcurrencyGate } from './concurrency-limiter.js';
 import { planFallback, type FallbackAction } from './fallback-action.js';
 import { LeasedConcurrencyGate, type ConcurrencyLeases } from './leased-concurrency-gate.js';
-import { LiveStatsTracker } from './live-stats-tracker.js';
+import { LiveStatsTracker, type CallResolvesAt } from './live-stats-tracker.js';
 import { SlidingWindowRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { SlidingWindowRetryBudget, type RetryBudget, type SlidingWindowRetryBudgetOptions } from './retry-budget.js';
 import { RetryPolicy, type RetryPolicyOptions, type RetryRefusal } from './retry-policy.js';
@@ -139,12 +139,15 @@ export class Resilience {
   }
 
   /**
-   * How long to wait before hedging: the deployment's p95 TTFT once measured, else `fallbackMs`,
-   * else twice the profile's declared TTFT (declared figures are typical, not tail), else 1 s.
+   * How long to wait before hedging a call, on the figure of what the hedge waits for: a stream's
+   * p95 time to first token, or a JSON call's p95 time to its whole answer (a JSON answer's time
+   * is no first token: mixed in, it would delay stream hedges). Else `fallbackMs`, else twice the
+   * profile's declared TTFT (declared figures are typical, not tail), else 1 s.
    */
-  hedgeDelayMs(deploymentId: string, fallbackMs?: number): number {
+  hedgeDelayMs(deploymentId: string, options: { resolvesAt?: CallResolvesAt; fallbackMs?: number } = {}): number {
+    const measured = options.resolvesAt === 'answer' ? this.stats.p95AnswerMs(deploymentId) : this.stats.p95TtftMs(deploymentId);
     const declared = this.options.profiles.get(deploymentId)?.latency.ttftMs;
-    return this.stats.p95TtftMs(deploymentId) ?? fallbackMs ?? (declared === undefined ? 1_000 : Math.max(50, 2 * declared));
+    return measured ?? options.fallbackMs ?? (declared === undefined ? 1_000 : Math.max(50, 2 * declared));
   }
 
   /** Asks to call a deployment; may wait in its concurrency queue. Never throws for a refusal. */

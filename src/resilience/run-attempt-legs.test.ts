@@ -186,6 +186,39 @@ describe('spread attempts: hedging and race', () => {
     expect(resilience.hedgeDelayMs('a')).toBe(80);
   });
 
+  it('hedge delay: a stream waits on the first-token p95 of streams, a JSON call on the answer p95 of JSON calls', async () => {
+    const { clock, resilience } = setup({ minRetries: 100 });
+    // One deployment serving both: JSON answers take 2 s in all, streams reach their first token in 100 ms.
+    for (let i = 0; i < 10; i += 1) {
+      const { call, leg } = manualCalls();
+      const json = runResilientAttempts({ resilience, candidates: ['a'], call, resolvesAt: 'answer' });
+      await flush();
+      clock.advance(2_000);
+      leg('a').resolve('json');
+      await json;
+      const stream = await resilience.admit('a');
+      if (stream.admitted) stream.permit.succeeded({ latencyMs: 5_000, ttftMs: 100 });
+    }
+    expect(resilience.hedgeDelayMs('a')).toBe(100);
+    expect(resilience.hedgeDelayMs('a', { resolvesAt: 'answer' })).toBe(2_000);
+
+    const streamed = manualCalls();
+    const stream = runResilientAttempts({ resilience, candidates: ['a', 'b'], call: streamed.call, spread: { kind: 'hedge' } });
+    const answered = manualCalls();
+    const json = runResilientAttempts({ resilience, candidates: ['a', 'c'], call: answered.call, spread: { kind: 'hedge' }, resolvesAt: 'answer' });
+    await flush();
+    clock.advance(100);
+    await flush();
+    expect(streamed.started).toEqual(['a', 'b']);
+    expect(answered.started).toEqual(['a']);
+    clock.advance(1_900);
+    await flush();
+    expect(answered.started).toEqual(['a', 'c']);
+    streamed.leg('b').resolve('stream');
+    answered.leg('c').resolve('json');
+    expect([(await stream).deploymentId, (await json).deploymentId]).toEqual(['b', 'c']);
+  });
+
   it('race: n candidates at once; the first answer wins and the others are aborted', async () => {
     const { resilience } = setup();
     const { started, call, leg } = manualCalls();

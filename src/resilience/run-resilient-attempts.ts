@@ -4,6 +4,7 @@ import type { OutcomeClass } from '../spec/outcome-class.js';
 import { abortReason } from './abort-reason.js';
 import type { AttemptPermit } from './attempt-permit.js';
 import type { FallbackAction } from './fallback-action.js';
+import type { CallResolvesAt } from './live-stats-tracker.js';
 import type { AdmitOptions, Admission, Resilience, RetryOverrides } from './resilience.js';
 import { LegsFailedError, runAttemptLegs, type AttemptLeg, type LegWin } from './run-attempt-legs.js';
 import { sleep } from './sleep.js';
@@ -69,6 +70,11 @@ export interface ResilientAttemptsOptions<T> {
   spread?: AttemptSpread;
   /** Closes a value that arrived after its leg lost a spread call (an opened stream). */
   discard?(value: T): void;
+  /**
+   * What `call` resolves at: a stream's first token (the default) or a whole JSON answer. The
+   * winner's time is recorded as that figure, and a hedge's delay is that figure's p95.
+   */
+  resolvesAt?: CallResolvesAt;
 }
 
 export interface ResilientSuccess<T> {
@@ -102,6 +108,7 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
   const { resilience, candidates, signal } = options;
   const clock = resilience.clock;
   const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
+  const resolvesAt = options.resolvesAt ?? 'first_token';
   const steps: AttemptStep[] = [];
   const tried = new Set<string>();
   const attemptsOn = new Map<string, number>();
@@ -157,7 +164,7 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     const others: AttemptLeg[] =
       spread.kind === 'race'
         ? next.slice(0, Math.min(spread.n - 1, room)).map((id) => ({ deploymentId: id, delayMs: 0 }))
-        : next.slice(0, Math.min(1, room)).map((id) => ({ deploymentId: id, delayMs: spread.delayMs ?? resilience.hedgeDelayMs(primaryId) }));
+        : next.slice(0, Math.min(1, room)).map((id) => ({ deploymentId: id, delayMs: spread.delayMs ?? resilience.hedgeDelayMs(primaryId, { resolvesAt }) }));
     if (others.length === 0) return undefined;
     return {
       others,
@@ -207,7 +214,8 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
         return { value: won.value, deploymentId: won.deploymentId, steps, permit: won.permit };
       }
       const tokens = options.tokensOf?.(won.value);
-      won.permit.succeeded({ latencyMs, ttftMs: latencyMs, ...(tokens === undefined ? {} : { tokens }) });
+      const resolved = resolvesAt === 'answer' ? { answerMs: latencyMs } : { ttftMs: latencyMs };
+      won.permit.succeeded({ latencyMs, ...resolved, ...(tokens === undefined ? {} : { tokens }) });
       record(winner);
       return { value: won.value, deploymentId: won.deploymentId, steps };
     } catch (caught) {
