@@ -13,37 +13,113 @@ export interface ChargedStreamInput {
   costOf(usage: Usage | undefined, outputText: string): number;
 }
 
+const DONE: IteratorResult<StreamPart> = Object.freeze({ value: undefined, done: true });
+
 /**
  * One streaming attempt under its own reservation. The reservation is settled when the stream
- * ends, fails or is cut (the generator's `finally` runs on each), with the usage the upstream
- * reported or, lacking it, what was produced; an attempt that produced nothing is released.
+ * ends, fails or is cut, with the usage the upstream reported or, lacking it, what was produced;
+ * an attempt that produced nothing is released.
+ *
+ * Written as an iterator rather than an async generator: it only watches the parts go by, and
+ * handing on the upstream's own result objects costs one promise per part where a generator
+ * step costs several (and its own result object).
  */
-export async function* chargedStream(input: ChargedStreamInput): AsyncGenerator<StreamPart> {
-  const reservation = input.reserved ?? (await input.charge.reserveForAttempt(input.maxCostUsd));
-  let usage: Usage | undefined;
-  const output: string[] = [];
-  try {
-    for await (const part of input.open()) {
-      switch (part.type) {
-        case 'usage':
-          usage = part.usage;
-          break;
-        case 'text-delta':
-        case 'reasoning-delta':
-        case 'refusal-delta':
-          output.push(part.text);
-          break;
-        case 'tool-call-delta':
-          if (part.name !== undefined) output.push(part.name);
-          output.push(part.argumentsDelta);
-          break;
-        default:
-          break;
-      }
-      yield part;
+export function chargedStream(input: ChargedStreamInput): AsyncIterableIterator<StreamPart> {
+  return new ChargedStream(input);
+}
+
+class ChargedStream implements AsyncIterableIterator<StreamPart> {
+  private inner: AsyncIterator<StreamPart> | undefined;
+  private reservation: Reservation | undefined;
+  private usage: Usage | undefined;
+  private readonly output: string[] = [];
+  /** Set once the stream ended, failed or was closed: no more parts. */
+  private over = false;
+  /** The read in flight, which `return()` lets finish first, as a generator would. */
+  private reading: Promise<unknown> | undefined;
+
+  private readonly onResult = (result: IteratorResult<StreamPart>): IteratorResult<StreamPart> | Promise<IteratorResult<StreamPart>> => {
+    this.reading = undefined;
+    if (result.done === true) return this.close().then(() => DONE);
+    this.observe(result.value);
+    return result;
+  };
+
+  private readonly onError = async (error: unknown): Promise<never> => {
+    this.reading = undefined;
+    await this.close();
+    throw error;
+  };
+
+  constructor(private readonly input: ChargedStreamInput) {}
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<StreamPart> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<StreamPart>> {
+    if (this.over) return Promise.resolve(DONE);
+    const reading = this.inner === undefined ? this.begin() : this.inner.next().then(this.onResult, this.onError);
+    this.reading = reading;
+    return reading;
+  }
+
+  async return(): Promise<IteratorResult<StreamPart>> {
+    if (this.reading !== undefined) await this.reading.catch(() => undefined);
+    if (this.over || this.inner === undefined) {
+      this.over = true;
+      return DONE;
     }
-  } finally {
-    if (usage === undefined && output.length === 0) await input.charge.release(reservation);
-    else await input.charge.settle(reservation, input.costOf(usage, output.join('')));
+    try {
+      await this.inner.return?.();
+    } finally {
+      await this.close();
+    }
+    return DONE;
+  }
+
+  private async begin(): Promise<IteratorResult<StreamPart>> {
+    try {
+      this.reservation = this.input.reserved ?? (await this.input.charge.reserveForAttempt(this.input.maxCostUsd));
+    } catch (error) {
+      this.over = true;
+      throw error;
+    }
+    let inner: AsyncIterator<StreamPart>;
+    try {
+      inner = this.input.open()[Symbol.asyncIterator]();
+    } catch (error) {
+      return this.onError(error);
+    }
+    this.inner = inner;
+    return inner.next().then(this.onResult, this.onError);
+  }
+
+  private observe(part: StreamPart): void {
+    switch (part.type) {
+      case 'usage':
+        this.usage = part.usage;
+        break;
+      case 'text-delta':
+      case 'reasoning-delta':
+      case 'refusal-delta':
+        this.output.push(part.text);
+        break;
+      case 'tool-call-delta':
+        if (part.name !== undefined) this.output.push(part.name);
+        this.output.push(part.argumentsDelta);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Settles the reservation once, however the stream ended. */
+  private async close(): Promise<void> {
+    if (this.over) return;
+    this.over = true;
+    const reservation = this.reservation!;
+    if (this.usage === undefined && this.output.length === 0) await this.input.charge.release(reservation);
+    else await this.input.charge.settle(reservation, this.input.costOf(this.usage, this.output.join('')));
   }
 }

@@ -110,6 +110,18 @@ describe('openCommittedStream', () => {
     expect(seen.signals[0]?.aborted).toBe(true);
   });
 
+  it('settles with the upstream failure, not as client_closed, when the reader stops inside the in-band error', async () => {
+    const seen = { signals: [] as AbortSignal[] };
+    const models = { a: scriptedModel('a', [text('a'), new GatewayError('network_error', 'reset')], seen) };
+    const stream = await openCommittedStream(loop(models), (id, options) => models.a.stream(request, options));
+    for await (const part of stream.parts) {
+      if (part.type === 'error') break;
+    }
+    const end = await stream.end;
+    expect(end).toMatchObject({ outcome: 'network', outputText: 'a', attempt: { errorCode: 'network_error' } });
+    expect(seen.signals[0]?.aborted).toBe(false);
+  });
+
   it('settles a stream whose reader never started', async () => {
     const models = { a: scriptedModel('a', [text('a')]) };
     const stream = await openCommittedStream(loop(models), (id, options) => models.a.stream(request, options));
