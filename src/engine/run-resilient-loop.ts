@@ -23,6 +23,8 @@ export async function runResilientLoop<T>(
   const now = options.now ?? Date.now;
   const records: AttemptRecord[] = [];
   const usages = new Map<AttemptStep, Usage>();
+  // Every upstream call's answer, in call order: a losing leg's may land all the same (and be charged).
+  const answers: Array<{ deploymentId: string; answer: Promise<T> }> = [];
   let lastUsage: Usage | undefined;
   const toRecord = (step: AttemptStep): AttemptRecord => {
     const record = attemptRecordOfStep(step);
@@ -35,7 +37,9 @@ export async function runResilientLoop<T>(
     const attempts = resilientAttemptsOptions<T>(options, resilience, (deploymentId, signal) => {
       const callOptions: CallOptions = { signal, deadlines: attemptDeadlines(options.deadlinesFor?.(deploymentId), options.deadlineAt, now()) };
       if (options.headers !== undefined) callOptions.headers = options.headers;
-      return call(options.modelFor(deploymentId), callOptions);
+      const answer = call(options.modelFor(deploymentId), callOptions);
+      answers.push({ deploymentId, answer });
+      return answer;
     });
     // A call here resolves with the whole answer: hedges wait on JSON answer times, not stream TTFTs.
     attempts.resolvesAt = 'answer';
@@ -49,9 +53,34 @@ export async function runResilientLoop<T>(
       if (step.called) records.push(toRecord(step));
     };
     const done = await runResilientAttempts(attempts);
+    await showLosersCharges(answers, done.value, records, usageOf);
     return { value: done.value, deploymentId: done.deploymentId, attempts: records };
   } catch (error) {
     if (error instanceof AttemptsFailedError) throw new AttemptsExhaustedError(error.error, records);
     throw error;
   }
+}
+
+/**
+ * A losing leg is aborted when another answers, but a whole answer that landed in the same tick
+ * is charged all the same (its reservation settles at that answer's cost). Waits for every leg's
+ * call to end, aborted ones promptly, so that the request's cost is complete before its row is
+ * written, and gives such a loser's record the usage it was charged for: its attempt row then
+ * shows that cost, and the request row stays the sum of its attempt rows.
+ */
+async function showLosersCharges<T>(
+  answers: ReadonlyArray<{ deploymentId: string; answer: Promise<T> }>,
+  winner: T,
+  records: readonly AttemptRecord[],
+  usageOf: (value: T) => Usage | undefined,
+): Promise<void> {
+  const ended = await Promise.allSettled(answers.map((call) => call.answer));
+  ended.forEach((end, index) => {
+    if (end.status !== 'fulfilled' || end.value === winner) return;
+    const deploymentId = answers[index]?.deploymentId;
+    // Only the first call is spread, over distinct deployments: a deployment loses at most once.
+    const record = records.find((r) => r.deploymentId === deploymentId && r.outcome === 'superseded');
+    const usage = usageOf(end.value);
+    if (record !== undefined && usage !== undefined) record.usage = usage;
+  });
 }
