@@ -5,7 +5,6 @@ import type { ChatResponse } from '../../spec/chat-response.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../spec/embedding.js';
 import type { StreamPart } from '../../spec/stream-part.js';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { SseDecoder, type SseEvent } from '../../http/sse-decoder.js';
 import { parseUpstreamJson } from '../../http/safe-json.js';
 import { sendUpstream, type UpstreamResponse } from '../../http/upstream-request.js';
 import type { UpstreamPools } from '../../http/upstream-pools.js';
@@ -15,7 +14,8 @@ import { convertToOpenAIRequest } from './convert-to-openai-request.js';
 import { mapOpenAIEmbedding } from './map-openai-embedding.js';
 import { mapOpenAIError, mapOpenAIErrorObject, readOpenAIErrorObject, type OpenAIErrorContext } from './map-openai-error.js';
 import { mapOpenAIResponse } from './map-openai-response.js';
-import { OpenAIStreamMapper } from './openai-stream-mapper.js';
+import type { StreamMappingContext } from './openai-stream-mapper.js';
+import { OpenAIStreamReader } from './openai-stream-reader.js';
 import { OpenAIBatchApi } from './openai-batch-api.js';
 import type { OpenAICompatibleConfig } from './openai-compatible-config.js';
 import { openAIEndpointUrl } from './openai-endpoint-url.js';
@@ -33,6 +33,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
   private readonly embeddingsUrl: string;
   private readonly headers: Record<string, string>;
   private readonly errorContext: OpenAIErrorContext;
+  private readonly streamContext: StreamMappingContext;
   readonly batch?: BatchCapability;
 
   constructor(
@@ -44,6 +45,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
     this.embeddingsUrl = openAIEndpointUrl(config.baseUrl, config.path, 'embeddings');
     this.headers = { 'content-type': 'application/json', ...config.headers, ...authHeader(config) };
     this.errorContext = { deploymentId: config.deploymentId, ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}) };
+    this.streamContext = Object.assign({}, this.errorContext, { model: config.model });
     if (config.batch !== undefined) this.batch = new OpenAIBatchApi({ ...config, batch: config.batch }, pools, this.headers);
   }
 
@@ -54,7 +56,12 @@ export class OpenAICompatibleChatModel implements ChatModel {
     return mapOpenAIResponse(this.validate(json, openAIChatResponseSchema, 'chat completion'), this.config.model);
   }
 
-  async *stream(request: ChatRequest, options: CallOptions): AsyncGenerator<StreamPart> {
+  stream(request: ChatRequest, options: CallOptions): AsyncIterable<StreamPart> {
+    return new OpenAIStreamReader(() => this.openStream(request, options), this.streamContext);
+  }
+
+  /** Sends a stream request: the SSE response, or the parts of a whole JSON answer. */
+  private async openStream(request: ChatRequest, options: CallOptions): Promise<UpstreamResponse | StreamPart[]> {
     const body = convertToOpenAIRequest(request, { model: this.config.model, stream: true, quirks: this.config.quirks });
     const response = await this.send(this.chatUrl, body, options, 'text/event-stream');
     if (response.status < 200 || response.status >= 300) {
@@ -64,45 +71,9 @@ export class OpenAICompatibleChatModel implements ChatModel {
     if (contentType.includes('application/json')) {
       // Some servers answer a stream request with a JSON error, or ignore `stream` altogether.
       const json = await this.readJson(response, 'chat completion');
-      yield* chatResponseToStreamParts(mapOpenAIResponse(this.validate(json, openAIChatResponseSchema, 'chat completion'), this.config.model));
-      return;
+      return chatResponseToStreamParts(mapOpenAIResponse(this.validate(json, openAIChatResponseSchema, 'chat completion'), this.config.model));
     }
-    // The body's chunks are decoded and mapped right here, and each part yielded once: no
-    // generator per layer (SSE events, then parts) between the socket and the engine.
-    const chunks = response.chunks()[Symbol.asyncIterator]();
-    const decoder = new SseDecoder();
-    const mapper = new OpenAIStreamMapper(Object.assign({}, this.errorContext, { model: this.config.model }));
-    const events: SseEvent[] = [];
-    const parts: StreamPart[] = [];
-    let complete = false;
-    try {
-      let reading = true;
-      while (reading) {
-        const next = await chunks.next();
-        if (next.done === true) {
-          decoder.end(events);
-          reading = false;
-        } else {
-          decoder.push(next.value, events);
-        }
-        for (let index = 0; index < events.length; index += 1) {
-          const more = mapper.map(events[index]!, parts);
-          for (const part of parts) yield part;
-          parts.length = 0;
-          if (!more) {
-            reading = false;
-            break;
-          }
-        }
-        events.length = 0;
-      }
-      mapper.end(parts);
-      for (const part of parts) yield part;
-      complete = true;
-    } finally {
-      if (complete) await drainAfterDone(chunks, response);
-      else response.cancel();
-    }
+    return response;
   }
 
   async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
@@ -147,28 +118,6 @@ export class OpenAICompatibleChatModel implements ChatModel {
       deploymentId: this.deploymentId,
       cause: parsed.error,
     });
-  }
-}
-
-/** Most time spent reading the end of a body after `[DONE]` before giving the socket up. */
-const DRAIN_LIMIT_MS = 1000;
-
-/**
- * Reads what follows `[DONE]` (usually only the chunked-encoding terminator) so that undici can
- * reuse the connection; cutting the body instead would close the socket and cost a new
- * handshake on the next call. The answer is already complete, so failures here are ignored.
- */
-async function drainAfterDone(events: AsyncIterator<unknown>, response: UpstreamResponse): Promise<void> {
-  const timer = setTimeout(() => response.cancel(), DRAIN_LIMIT_MS);
-  try {
-    while ((await events.next()).done !== true) {
-      // Anything after [DONE] carries no answer.
-    }
-  } catch {
-    // The answer was complete before this point.
-  } finally {
-    clearTimeout(timer);
-    response.cancel();
   }
 }
 
