@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { pino } from 'pino';
 import { Pool } from 'undici';
 import { configSchema } from '../../src/config/config-schema.js';
 import { serveGateway } from '../../src/server/serve-gateway.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
+import { heapAllocatedDuring } from './heap-allocated-during.js';
 
 /**
  * CPU microseconds and V8 heap bytes allocated per request of `serveGateway` in this process, with
@@ -73,25 +73,10 @@ async function drive(count: number): Promise<void> {
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-/** Heap bytes allocated while `run` ran: growth of the used heap between collections, summed. */
-async function allocatedDuring(run: () => Promise<void>): Promise<number> {
-  const profiler = new GCProfiler();
-  let last = getHeapStatistics().used_heap_size;
-  profiler.start();
-  await run();
-  const end = getHeapStatistics().used_heap_size;
-  let allocated = 0;
-  for (const gc of profiler.stop().statistics) {
-    allocated += gc.beforeGC.heapStatistics.usedHeapSize - last;
-    last = gc.afterGC.heapStatistics.usedHeapSize;
-  }
-  return allocated + end - last;
-}
-
 await drive(Math.min(1000, total));
 const before = process.cpuUsage();
 const started = performance.now();
-const allocated = await allocatedDuring(() => drive(total));
+const allocated = await heapAllocatedDuring(() => drive(total));
 const used = process.cpuUsage(before);
 const wallMs = performance.now() - started;
 const perRequestUs = (used.user + used.system) / total;
