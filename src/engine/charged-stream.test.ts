@@ -80,6 +80,22 @@ describe('chargedStream', () => {
     expect(quiet).toEqual(['reserve', 'upstream closed', 'release']);
   });
 
+  it('counts parts handed out through nextReady like those of next()', async () => {
+    const log: string[] = [];
+    const ready = [text('bc'), text('def')];
+    const source = {
+      next: () => Promise.resolve(ready.length > 0 ? { value: text('a'), done: false as const } : { value: undefined, done: true as const }),
+      nextReady: () => ready.shift(),
+    };
+    const stream = chargedStream({ charge: fakeCharge(log), maxCostUsd: 1, open: () => ({ [Symbol.asyncIterator]: () => source }), costOf: (_usage, outputText) => outputText.length });
+    expect(stream.nextReady?.()).toBeUndefined();
+    expect((await stream.next()).value).toEqual(text('a'));
+    expect(stream.nextReady?.()).toEqual(text('bc'));
+    expect(stream.nextReady?.()).toEqual(text('def'));
+    expect((await stream.next()).done).toBe(true);
+    expect(log).toEqual(['reserve', 'settle 6']);
+  });
+
   it('settles once: parts after the end are not read', async () => {
     const log: string[] = [];
     const stream = open([text('a')], log);

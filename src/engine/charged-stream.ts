@@ -1,4 +1,5 @@
 import type { StreamPart } from '../spec/stream-part.js';
+import type { ReadyPartSource } from '../spec/ready-part-source.js';
 import type { Usage } from '../spec/usage.js';
 import type { Reservation } from '../accounting/reservation.js';
 import type { RequestCharge } from './request-charge.js';
@@ -24,12 +25,12 @@ const DONE: IteratorResult<StreamPart> = Object.freeze({ value: undefined, done:
  * handing on the upstream's own result objects costs one promise per part where a generator
  * step costs several (and its own result object).
  */
-export function chargedStream(input: ChargedStreamInput): AsyncIterableIterator<StreamPart> {
+export function chargedStream(input: ChargedStreamInput): AsyncIterableIterator<StreamPart> & ReadyPartSource {
   return new ChargedStream(input);
 }
 
-class ChargedStream implements AsyncIterableIterator<StreamPart> {
-  private inner: AsyncIterator<StreamPart> | undefined;
+class ChargedStream implements AsyncIterableIterator<StreamPart>, ReadyPartSource {
+  private inner: ReadyPartSource | undefined;
   private reservation: Reservation | undefined;
   private usage: Usage | undefined;
   private readonly output: string[] = [];
@@ -55,6 +56,13 @@ class ChargedStream implements AsyncIterableIterator<StreamPart> {
 
   [Symbol.asyncIterator](): AsyncIterableIterator<StreamPart> {
     return this;
+  }
+
+  nextReady(): StreamPart | undefined {
+    if (this.over || this.inner?.nextReady === undefined) return undefined;
+    const part = this.inner.nextReady();
+    if (part !== undefined) this.observe(part);
+    return part;
   }
 
   next(): Promise<IteratorResult<StreamPart>> {
@@ -85,7 +93,7 @@ class ChargedStream implements AsyncIterableIterator<StreamPart> {
       this.over = true;
       throw error;
     }
-    let inner: AsyncIterator<StreamPart>;
+    let inner: ReadyPartSource;
     try {
       inner = this.input.open()[Symbol.asyncIterator]();
     } catch (error) {

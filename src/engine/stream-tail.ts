@@ -2,6 +2,7 @@ import type { FinishReason } from '../spec/finish-reason.js';
 import type { GatewayErrorInfo } from '../spec/gateway-error-info.js';
 import type { OutcomeClass } from '../spec/outcome-class.js';
 import type { StreamPart } from '../spec/stream-part.js';
+import type { ReadyPartSource } from '../spec/ready-part-source.js';
 import type { Usage } from '../spec/usage.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { isErrorCode } from '../errors/error-codes.js';
@@ -28,7 +29,7 @@ export function errorFromPart(info: GatewayErrorInfo, deploymentId: string): Gat
 export interface TailInput {
   deploymentId: string;
   buffered: StreamPart[];
-  iterator: AsyncIterator<StreamPart> | undefined;
+  iterator: ReadyPartSource | undefined;
   started: number;
   ttftMs: number;
   options: AttemptLoopOptions;
@@ -136,6 +137,12 @@ class StreamTail implements AsyncIterableIterator<StreamPart> {
       return { value: part, done: false };
     }
     if (iterator === undefined) return this.finishCleanly();
+    const ready = iterator.nextReady?.();
+    if (ready !== undefined) {
+      if (ready.type === 'error') return this.fail(errorFromPart(ready.error, this.input.deploymentId));
+      this.observe(ready);
+      return { value: ready, done: false };
+    }
     const reading = iterator.next().then(this.onResult, this.onError);
     this.reading = reading;
     return reading;

@@ -71,6 +71,18 @@ describe('OpenAIStreamReader', () => {
     expect(cut).toEqual(['read 0', 'end', 'cancel']);
   });
 
+  it('hands out parts of events already read through nextReady, and a failure met there at the next next()', async () => {
+    const log: string[] = [];
+    const reader = new OpenAIStreamReader(async () => fakeResponse([chunk('a') + chunk('b') + 'data: {"error":{"message":"boom","type":"server_error"}}\n\n'], log), context);
+    expect(reader.nextReady()).toBeUndefined();
+    expect((await reader.next()).value).toMatchObject({ type: 'start' });
+    expect(reader.nextReady()).toMatchObject({ type: 'text-delta', text: 'a' });
+    expect(reader.nextReady()).toMatchObject({ type: 'text-delta', text: 'b' });
+    expect(reader.nextReady()).toBeUndefined();
+    await expect(reader.next()).rejects.toMatchObject({ message: expect.stringContaining('boom') });
+    expect(log).toEqual(['read 0', 'cancel']);
+  });
+
   it('hands out the parts of a whole JSON answer without touching a body', async () => {
     const parts: StreamPart[] = [{ type: 'start', id: 'x', model: 'm', created: 1 }, { type: 'text-delta', choiceIndex: 0, text: 'hi' }];
     expect(await collect(new OpenAIStreamReader(async () => [...parts], context))).toEqual(parts);

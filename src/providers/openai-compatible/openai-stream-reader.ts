@@ -1,4 +1,5 @@
 import type { StreamPart } from '../../spec/stream-part.js';
+import type { ReadyPartSource } from '../../spec/ready-part-source.js';
 import { SseDecoder, type SseEvent } from '../../http/sse-decoder.js';
 import type { UpstreamResponse } from '../../http/upstream-request.js';
 import { OpenAIStreamMapper, type StreamMappingContext } from './openai-stream-mapper.js';
@@ -19,7 +20,7 @@ const DONE: IteratorResult<StreamPart> = Object.freeze({ value: undefined, done:
  * the rest of the body is drained so that the connection goes back to the pool; a failure or a
  * reader that stops early cuts it instead.
  */
-export class OpenAIStreamReader implements AsyncIterableIterator<StreamPart> {
+export class OpenAIStreamReader implements AsyncIterableIterator<StreamPart>, ReadyPartSource {
   private response: UpstreamResponse | undefined;
   private chunks: AsyncIterator<Uint8Array> | undefined;
   private readonly decoder = new SseDecoder();
@@ -36,6 +37,8 @@ export class OpenAIStreamReader implements AsyncIterableIterator<StreamPart> {
   private over = false;
   /** The read in flight, which `return()` lets finish first, as a generator would. */
   private pending: Promise<unknown> | undefined;
+  /** A mapping failure met by `nextReady()`, thrown by the next `next()`. */
+  private failed: { error: unknown } | undefined;
 
   constructor(
     private readonly open: () => Promise<UpstreamResponse | StreamPart[]>,
@@ -48,8 +51,24 @@ export class OpenAIStreamReader implements AsyncIterableIterator<StreamPart> {
     return this;
   }
 
+  nextReady(): StreamPart | undefined {
+    if (this.over || this.failed !== undefined) return undefined;
+    if (this.partIndex < this.parts.length) return this.parts[this.partIndex++];
+    if (this.chunks === undefined) return undefined;
+    try {
+      return this.takeMapped();
+    } catch (error) {
+      this.failed = { error };
+      return undefined;
+    }
+  }
+
   next(): Promise<IteratorResult<StreamPart>> {
     if (this.over) return Promise.resolve(DONE);
+    if (this.failed !== undefined) {
+      this.cut();
+      return Promise.reject(this.failed.error);
+    }
     if (this.partIndex < this.parts.length) return Promise.resolve({ value: this.parts[this.partIndex++]!, done: false });
     if (this.chunks !== undefined) {
       // Most parts come from events of a chunk already read: no await for them.
