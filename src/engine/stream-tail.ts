@@ -49,7 +49,7 @@ const DONE: IteratorResult<StreamPart> = Object.freeze({ value: undefined, done:
  * commit point ends the stream in-band (an error part, then an `error` finish per open choice);
  * a reader that stops early aborts the upstream. `end` resolves once either happened.
  */
-export function continueStream(input: TailInput): { parts: AsyncIterable<StreamPart>; end: Promise<StreamEnd> } {
+export function continueStream(input: TailInput): { parts: AsyncIterableIterator<StreamPart> & ReadyPartSource; end: Promise<StreamEnd> } {
   const tail = new StreamTail(input);
   return { parts: tail, end: tail.end };
 }
@@ -59,7 +59,7 @@ export function continueStream(input: TailInput): { parts: AsyncIterable<StreamP
  * object the upstream made, at the cost of one promise, where a generator step costs several
  * promises and a result object of its own.
  */
-class StreamTail implements AsyncIterableIterator<StreamPart> {
+class StreamTail implements AsyncIterableIterator<StreamPart>, ReadyPartSource {
   readonly end: Promise<StreamEnd>;
   private resolveEnd!: (end: StreamEnd) => void;
   private readonly now: () => number;
@@ -107,6 +107,21 @@ class StreamTail implements AsyncIterableIterator<StreamPart> {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  nextReady(): StreamPart | undefined {
+    if (this.over || this.trailer !== undefined || this.reading !== undefined) return undefined;
+    const { buffered, iterator } = this.input;
+    if (this.position < buffered.length) {
+      const part = buffered[this.position++]!;
+      this.observe(part);
+      return part;
+    }
+    const ready = iterator?.nextReady?.();
+    if (ready === undefined) return undefined;
+    if (ready.type === 'error') return this.fail(errorFromPart(ready.error, this.input.deploymentId)).value;
+    this.observe(ready);
+    return ready;
   }
 
   async return(): Promise<IteratorResult<StreamPart>> {

@@ -9,15 +9,29 @@ import { writeChatStream } from './write-chat-stream.js';
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-async function written(parts: StreamPart[]): Promise<string[]> {
+/** The parts as the engine's tail hands them out: the first through next(), the rest at hand through nextReady(). */
+function readySource(parts: StreamPart[]): AsyncIterableIterator<StreamPart> & { nextReady(): StreamPart | undefined } {
+  const queue = [...parts];
+  return {
+    next: () => Promise.resolve(queue.length > 0 ? { value: queue.shift()!, done: false as const } : { value: undefined, done: true as const }),
+    nextReady: () => queue.shift(),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+async function written(parts: StreamPart[], ready = false): Promise<string[]> {
   const settlement: StreamSettlement = { deploymentId: 'd/one', attempts: [], usage: { inputTokens: 3, outputTokens: 4 }, costUsd: 0.001, costEstimated: false, outcome: 'ok' };
   const stream: ChatStream = {
     decision: { id: 'dec-1' } as Decision,
     deploymentId: 'd/one',
     failedAttempts: [],
-    parts: (async function* () {
-      yield* parts;
-    })(),
+    parts: ready
+      ? readySource(parts)
+      : (async function* () {
+          yield* parts;
+        })(),
     settlement: Promise.resolve(settlement),
   };
   server = createServer((_req, res) => void writeChatStream(res, stream, { includeUsage: true, requestId: 'r1' }));
@@ -52,5 +66,19 @@ describe('writeChatStream', () => {
       JSON.stringify({ id: 'chatcmpl-9', object: 'chat.completion.chunk', created: 1_765_000_000, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: 'lo "quoted" \\ \n\u2028 é' }, logprobs: null, finish_reason: null }] }),
     );
     for (const chunk of deltas) expect([chunk.id, chunk.model, chunk.created]).toEqual(['chatcmpl-9', 'gpt-4o-mini', 1_765_000_000]);
+  });
+
+  it('writes parts taken at hand through nextReady exactly as parts read one by one', async () => {
+    const parts: StreamPart[] = [
+      { type: 'start', id: 'chatcmpl-9', model: 'gpt-4o-mini', created: 1_765_000_000 },
+      { type: 'text-delta', choiceIndex: 0, text: 'Hel' },
+      { type: 'text-delta', choiceIndex: 0, text: 'lo' },
+      { type: 'finish', choiceIndex: 0, finishReason: 'stop' },
+    ];
+    const oneByOne = await written(parts);
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+    expect(await written(parts, true)).toEqual(oneByOne);
+    expect(oneByOne).toHaveLength(5);
   });
 });

@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { GatewayErrorInfo } from '../spec/gateway-error-info.js';
 import type { StreamPart } from '../spec/stream-part.js';
+import type { ReadyPartSource } from '../spec/ready-part-source.js';
 import { ERROR_CODES, isErrorCode } from '../errors/error-codes.js';
 import type { ChatStream, StreamSettlement } from '../engine/gateway.js';
 import { toOpenAIUsageBody } from './openai-usage-body.js';
@@ -120,17 +121,32 @@ export async function writeChatStream(res: ServerResponse, stream: ChatStream, o
     pending = '';
     res.write(text);
   };
-  for await (const part of stream.parts) {
-    if (res.destroyed) break;
-    const text = render(part);
-    if (text === undefined) continue;
-    pending += text;
-    if (!scheduled) {
-      scheduled = true;
-      process.nextTick(flush);
+  // Parts already at hand (the rest of one upstream read) are taken without a promise each.
+  const parts: ReadyPartSource = stream.parts[Symbol.asyncIterator]();
+  let left = false;
+  reading: for (;;) {
+    const next = await parts.next();
+    if (next.done === true) break;
+    let part: StreamPart | undefined = next.value;
+    while (part !== undefined) {
+      if (res.destroyed) {
+        left = true;
+        break reading;
+      }
+      const text = render(part);
+      if (text !== undefined) {
+        pending += text;
+        if (!scheduled) {
+          scheduled = true;
+          process.nextTick(flush);
+        }
+        if (res.writableNeedDrain) await waitForDrain(res);
+      }
+      part = parts.nextReady?.();
     }
-    if (res.writableNeedDrain) await waitForDrain(res);
   }
+  // The client is gone: stop reading, which aborts the upstream.
+  if (left) await parts.return?.();
   const settlement = await stream.settlement;
   if (!res.destroyed) {
     let tail = pending;
