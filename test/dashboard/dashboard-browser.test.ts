@@ -102,7 +102,7 @@ describe.skipIf(!present)('dashboard in a real browser', () => {
     expect(await page.$$eval('#budgets .budget', (bars) => bars.length)).toBe(3);
     expect(await page.$$eval('#batches tbody tr[data-batch]', (rows) => rows.map((row) => [row.getAttribute('data-batch'), row.querySelector('td.done')?.textContent]))).toEqual([['batch_demo', '5 / 10']]);
     expect(await page.$$eval('#decisions tbody tr[data-decision]', (rows) => rows.length)).toBeGreaterThan(0);
-    // The flaky model, called directly, fails now and then: failures show on the chart.
+    // The failing model, called directly, fails for the client: failures show on the chart.
     await page.waitForSelector('#chart-requests circle.error-mark', { timeout: 15_000 });
     expect(await page.textContent('#status')).toContain('live');
 

@@ -1,13 +1,14 @@
 /**
  * Six simulated models, faster than their defaults so that a test sees plenty of traffic, with
- * one flaky model (claude-sonnet, often overloaded) so that fallbacks and failures show.
+ * one failing model (claude-sonnet: every call overloaded or rate-limited) so that fallbacks, an open breaker and
+ * failed requests show whatever order the calls arrive in.
  */
 export function demoConfig(dataDir: string): Record<string, unknown> {
   const fast = { ttftJitterMs: 20, outputTokensPerSecond: 4000, answerTokens: { min: 20, max: 80 } };
   const models: Array<[string, Record<string, unknown>]> = [
     ['gpt-4o', { ttftMs: 60 }],
     ['gpt-4o-mini', { ttftMs: 35 }],
-    ['claude-sonnet', { ttftMs: 90, failureRates: { overloaded: 0.5, rate_limited: 0.1 } }],
+    ['claude-sonnet', { ttftMs: 90, failureRates: { overloaded: 0.85, rate_limited: 0.15 } }],
     ['claude-haiku', { ttftMs: 50 }],
     ['gemini-flash', { ttftMs: 30 }],
     ['llama-3-8b', { ttftMs: 20 }],
@@ -33,6 +34,6 @@ export const DEMO_PROMPTS: ReadonlyArray<{ content: string; model: string }> = [
   { content: 'Prove that the square root of 2 is irrational.', model: 'quality' },
   { content: 'Extract the names and emails from: Ann (ann@example.com), Bob (bob@example.org).', model: 'auto' },
   { content: 'Write a short poem about trains at dusk.', model: 'quality' },
-  // Straight to the flaky model: no other candidate, so some of these fail for the client.
+  // Straight to the failing model: no other candidate, so these fail for the client.
   { content: 'Review this function for bugs: def f(x): return x / 0', model: 'simulated/claude-sonnet' },
 ];
