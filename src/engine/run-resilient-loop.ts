@@ -53,7 +53,8 @@ export async function runResilientLoop<T>(
       if (step.called) records.push(toRecord(step));
     };
     const done = await runResilientAttempts(attempts);
-    await showLosersCharges(answers, done.value, records, usageOf);
+    // One call (nearly every request) has no loser to wait for: no extra settle pass on that path.
+    if (answers.length > 1) await showLosersCharges(answers, done.value, records, usageOf);
     return { value: done.value, deploymentId: done.deploymentId, attempts: records };
   } catch (error) {
     if (error instanceof AttemptsFailedError) throw new AttemptsExhaustedError(error.error, records);
