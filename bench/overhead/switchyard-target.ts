@@ -13,7 +13,8 @@ import { announceReady } from './announce-ready.js';
  * for the `auto` policy to choose from, all pointing at the fake upstream. Virtual keys required,
  * cost control with the SQLite ledger, the SQLite decision log, Prometheus metrics and request
  * logs at `info` (written to /dev/null, so their formatting is paid but no terminal is). The
- * client key it creates goes to the parent over IPC. BENCH_OFF=keys turns key checks off.
+ * client key it creates goes to the parent over IPC. BENCH_OFF (comma-separated: keys, ledger,
+ * decisions, logs) turns parts off for an ablation run; see the README.
  */
 const upstream = process.env.BENCH_UPSTREAM ?? 'http://127.0.0.1:8000';
 const routed = process.env.BENCH_DEPLOYMENTS === '5';
@@ -30,11 +31,13 @@ const config = configSchema.parse({
   autoDetectProviders: false,
   dataDir,
   keys: { enabled: !off.has('keys') },
-  logging: { level: 'info' },
+  accounting: { store: off.has('ledger') ? 'memory' : 'sqlite' },
+  telemetry: { decisions: { store: off.has('decisions') ? 'memory' : 'sqlite' } },
+  logging: { level: off.has('logs') ? 'warn' : 'info' },
 });
 
 // The production logger (redaction included), writing asynchronously as it does to stdout.
-const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
+const logger = createLogger({ level: off.has('logs') ? 'warn' : 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
 const running = await serveGateway({ config, env: {}, port: 0, host: '127.0.0.1', watch: false, logger });
 const created = await running.accounting.accounting.keys.createKey({ owner: 'bench', team: 'bench' });
 if (process.send !== undefined) process.send({ key: `Bearer ${created.key}` });
