@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -57,7 +57,7 @@ end
     child.stderr.on('data', (part: Buffer) => (out += part.toString('utf8')));
     child.on('error', reject);
     child.on('close', () => resolve(out));
-  });
+  }).finally(() => rmSync(script, { force: true }));
   const line = output.split('\n').find((l) => l.startsWith('{"requests"'));
   if (line === undefined) throw new Error(`wrk printed no summary:\n${output}`);
   const parsed = JSON.parse(line) as { requests: number; durationUs: number; p50Us: number; p99Us: number; errors: number };
