@@ -17,9 +17,6 @@ export const SAMPLING_THRESHOLD_CHARS = 48_000;
 const SAMPLE_COUNT = 8;
 const SAMPLE_CHARS = 4096;
 
-// Text is counted as plain text: a prompt containing "<|endoftext|>" is not a special token.
-const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
-
 /**
  * Tokens of a text for a model: OpenAI models exactly with their own encoding, other families
  * through a named encoding times a documented factor (see model-families.ts), rounded up.
@@ -30,9 +27,9 @@ export function countTextTokens(text: string, model: string, options: CountTextO
   const encoder = loadEncoding(encoding);
   let raw: number;
   if (options.exact === true || text.length <= SAMPLING_THRESHOLD_CHARS) {
-    raw = text.length <= MEMO_MAX_CHARS ? memoizedCount(encoding, text, () => encoder.countTokens(text, PLAIN_TEXT)) : encoder.countTokens(text, PLAIN_TEXT);
+    raw = text.length <= MEMO_MAX_CHARS ? memoizedCount(encoding, text, () => encoder.count(text)) : encoder.count(text);
   } else {
-    raw = sampledCount(text, (sample) => encoder.countTokens(sample, PLAIN_TEXT));
+    raw = sampledCount(text, (sample) => encoder.count(sample));
   }
   return Math.ceil(raw * factor);
 }

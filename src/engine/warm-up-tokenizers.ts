@@ -6,9 +6,9 @@ const ANALYSIS_ENCODING = 'o200k_base';
 
 /**
  * Loads, at start-up and after a reload, the tokenizer tables this gateway will count with: the
- * one request analysis uses and those of its deployments' model families. They take a few
+ * one request analysis uses and those of its deployments' model families. Each takes a few
  * hundred milliseconds to build on first use, so without this the first request pays for it;
- * and each one left unloaded saves its resident tables (cl100k about 10 MB of heap).
+ * and each one left unloaded saves its resident tables (cl100k about 2 MB).
  */
 export function warmUpTokenizers(gateway: Pick<Gateway, 'listModels'>): void {
   const encodings = new Set<Parameters<typeof preloadEncodings>[0][number]>([ANALYSIS_ENCODING]);
