@@ -42,6 +42,15 @@ function alertCounter(registry: Registry): AlertCounter {
   });
 }
 
+/** In a build the ledger is written by a thread of its own; if that thread dies, it is logged here as well as through the retried batch. */
+function openSqliteStore(options: OpenGatewayAccountingOptions): Promise<SqliteStore> {
+  const logger = options.logger;
+  return SqliteStore.open({
+    dataDir: options.dataDir ?? options.config.dataDir,
+    ...(logger === undefined ? {} : { onLedgerThreadError: (error: Error) => logger.error({ err: error }, 'ledger writer thread failed') }),
+  });
+}
+
 /**
  * Opens cost control from config, once at start: the store (SQLite in the data directory by
  * default), spend rebuilt from the ledger, alert sinks (log, Prometheus counter, webhook), and the
@@ -49,8 +58,7 @@ function alertCounter(registry: Registry): AlertCounter {
  */
 export async function openGatewayAccounting(options: OpenGatewayAccountingOptions): Promise<GatewayAccounting> {
   const settings = options.config.accounting;
-  const store =
-    options.store ?? (settings.store === 'memory' ? new MemoryStore() : await SqliteStore.open({ dataDir: options.dataDir ?? options.config.dataDir }));
+  const store = options.store ?? (settings.store === 'memory' ? new MemoryStore() : await openSqliteStore(options));
   const sinks: AlertSink[] = [];
   if (options.metricsRegistry !== undefined) sinks.push(new MetricAlertSink(alertCounter(options.metricsRegistry)));
   if (settings.webhook !== undefined) {

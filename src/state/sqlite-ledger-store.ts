@@ -1,11 +1,13 @@
-import type { Database, Statement, Transaction } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { OutcomeClass } from '../spec/outcome-class.js';
-import { GLOBAL_SCOPE_ID, type BudgetScope } from './budget-record.js';
+import type { BudgetScope } from './budget-record.js';
 import type { LedgerEntry, LedgerEntryKind } from './ledger-entry.js';
 import type { LedgerListQuery, LedgerStore, ScopeSpend, SpendGroupBy, SpendReportQuery, SpendRow } from './ledger-store.js';
 import { sortSpendRows } from './sort-spend-rows.js';
+import { prepareLedgerAppend } from './sqlite-ledger-append.js';
+import type { SqliteLedgerThread } from './sqlite-ledger-thread.js';
 import { DAY_MS, HOUR_MS, epochDay, timeBucketLabel } from './spend-group-label.js';
-import { nanosToUsd, usdToNanos } from './usd-nanos.js';
+import { nanosToUsd } from './usd-nanos.js';
 import type { WalSyncer } from './wal-syncer.js';
 
 interface LedgerRow {
@@ -81,24 +83,6 @@ function toEntry(row: LedgerRow): LedgerEntry {
   return entry;
 }
 
-interface DailySum {
-  scope: BudgetScope;
-  scopeId: string;
-  day: number;
-  nanos: number;
-  requests: number;
-}
-
-function addToDaily(daily: Map<string, DailySum>, scope: BudgetScope, scopeId: string, day: number, nanos: number): void {
-  const key = `${scope}\u0000${scopeId}\u0000${day}`;
-  const sum = daily.get(key);
-  if (sum === undefined) daily.set(key, { scope, scopeId, day, nanos, requests: 1 });
-  else {
-    sum.nanos += nanos;
-    sum.requests += 1;
-  }
-}
-
 /** SQL expression for each grouping; time buckets come back as bucket numbers and get labelled here. */
 const GROUP_EXPRESSIONS: Record<SpendGroupBy, string> = {
   key: 'key_id',
@@ -108,33 +92,32 @@ const GROUP_EXPRESSIONS: Record<SpendGroupBy, string> = {
   hour: `started_at / ${HOUR_MS}`,
 };
 
+export interface SqliteLedgerStoreOptions {
+  /** Syncs the WAL after batches written on this connection. */
+  walSyncer?: WalSyncer;
+  /** Writes the batches on a connection of its own, off the event loop, while it is usable. */
+  thread?: SqliteLedgerThread;
+}
+
+/**
+ * The ledger in the store's SQLite file. Reads run on the store's connection; batches go to the
+ * ledger writer thread when there is one (a build; see SqliteStore) and are written here otherwise.
+ */
 export class SqliteLedgerStore implements LedgerStore {
-  private readonly insertEntry: Statement;
-  private readonly addDaily: Statement<[BudgetScope, string, number, number, number]>;
-  private readonly appendAll: Transaction<(entries: readonly LedgerEntry[]) => void>;
+  private readonly append: (entries: readonly LedgerEntry[]) => void;
   private readonly spendSince: Statement<[number], { scope: BudgetScope; scope_id: string; nanos: number }>;
   private readonly reports: Record<SpendGroupBy, Statement<[ReportParams], ReportRow>>;
   private readonly list: Statement<[ListParams], LedgerRow>;
   private readonly count: Statement<[], { n: number }>;
 
-  /** Syncs the WAL after each batch when SQLite itself does not (synchronous=NORMAL). */
+  /** Syncs the WAL after each batch written here when SQLite itself does not (synchronous=NORMAL). */
   private readonly walSyncer: WalSyncer | undefined;
+  private readonly thread: SqliteLedgerThread | undefined;
 
-  constructor(db: Database, walSyncer?: WalSyncer) {
-    this.walSyncer = walSyncer;
-    // Positional parameters: binding 21 named ones costs a property lookup per column per row.
-    this.insertEntry = db.prepare(`INSERT OR IGNORE INTO ledger
-      (id, kind, request_id, attempt, key_id, team, deployment_id, input_tokens, output_tokens, cached_input_tokens,
-       cost_usd, cost_nanos, latency_ms, ttft_ms, outcome, error_code, decision_id, cache_hit, streamed, started_at, ended_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.addDaily = db.prepare(`INSERT INTO spend_daily (scope, scope_id, day, cost_nanos, requests) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (scope, scope_id, day) DO UPDATE SET cost_nanos = cost_nanos + excluded.cost_nanos, requests = requests + excluded.requests`);
-    this.appendAll = db.transaction((entries: readonly LedgerEntry[]) => {
-      // The daily rollups of a batch are summed first: one upsert per scope and day, not three per request.
-      const daily = new Map<string, DailySum>();
-      for (const entry of entries) this.appendOne(entry, daily);
-      for (const sum of daily.values()) this.addDaily.run(sum.scope, sum.scopeId, sum.day, sum.nanos, sum.requests);
-    });
+  constructor(db: Database, options: SqliteLedgerStoreOptions = {}) {
+    this.walSyncer = options.walSyncer;
+    this.thread = options.thread;
+    this.append = prepareLedgerAppend(db);
     this.spendSince = db.prepare(`SELECT scope, scope_id, SUM(cost_nanos) AS nanos FROM spend_daily
       WHERE day >= ? GROUP BY scope, scope_id`);
     const report = (groupBy: SpendGroupBy) =>
@@ -155,8 +138,9 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async appendEntries(entries: readonly LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    // IMMEDIATE takes the write lock up front, so a second process cannot make the batch fail half-way.
-    this.appendAll.immediate(entries);
+    // The thread replies after its commit, so reads on this connection see the rows once this resolves (WAL).
+    if (this.thread?.usable === true) return this.thread.append(entries);
+    this.append(entries);
     await this.walSyncer?.sync();
   }
 
@@ -189,38 +173,6 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async countEntries(): Promise<number> {
     return this.count.get()?.n ?? 0;
-  }
-
-  private appendOne(entry: LedgerEntry, daily: Map<string, DailySum>): void {
-    const costNanos = usdToNanos(entry.costUsd);
-    const inserted = this.insertEntry.run(
-      entry.id,
-      entry.kind,
-      entry.requestId,
-      entry.attempt ?? null,
-      entry.keyId ?? null,
-      entry.team ?? null,
-      entry.deploymentId ?? null,
-      entry.inputTokens,
-      entry.outputTokens,
-      entry.cachedInputTokens,
-      entry.costUsd,
-      costNanos,
-      entry.latencyMs,
-      entry.ttftMs ?? null,
-      entry.outcome,
-      entry.errorCode ?? null,
-      entry.decisionId ?? null,
-      entry.cacheHit ? 1 : 0,
-      entry.streamed ? 1 : 0,
-      entry.startedAt,
-      entry.endedAt,
-    );
-    if (inserted.changes === 0 || entry.kind !== 'request') return;
-    const day = epochDay(entry.startedAt);
-    addToDaily(daily, 'global', GLOBAL_SCOPE_ID, day, costNanos);
-    if (entry.keyId !== undefined) addToDaily(daily, 'key', entry.keyId, day, costNanos);
-    if (entry.team !== undefined) addToDaily(daily, 'team', entry.team, day, costNanos);
   }
 
   private label(groupBy: SpendGroupBy, bucket: string | number | null): string | null {

@@ -1,11 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { GatewayError } from '../errors/gateway-error.js';
 import { SqliteAlertStateStore } from './sqlite-alert-state-store.js';
 import { SqliteBudgetStore } from './sqlite-budget-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteLedgerStore } from './sqlite-ledger-store.js';
+import { SqliteLedgerThread } from './sqlite-ledger-thread.js';
 import { applySqliteMigrations } from './sqlite-migrations.js';
 import { WalSyncer } from './wal-syncer.js';
 import type { Store } from './store.js';
@@ -31,13 +33,28 @@ export interface SqliteStoreOptions {
    * (safe against crashes; the last such change may be lost on power loss).
    */
   durableLedger?: boolean;
+  /**
+   * The script of the thread that writes the ledger on a connection of its own, so that the
+   * transactions and WAL syncs leave the event loop. Default: the compiled `sqlite-ledger-worker.js`
+   * beside this module when it is there (a build). `null`, or no such file (running from the
+   * TypeScript sources), writes the ledger on the main connection.
+   */
+  ledgerWorker?: URL | null;
+  /** Told when the ledger writer thread dies (the batches it had not confirmed are rejected, for the ledger writer to retry). */
+  onLedgerThreadError?: (error: Error) => void;
+}
+
+/** The compiled ledger writer beside this module, when this module is compiled too. */
+function defaultLedgerWorker(): URL | null {
+  const script = new URL('./sqlite-ledger-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(script)) ? script : null;
 }
 
 /**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; every call is a
- * short indexed statement, and ledger writes arrive batched, so the event loop is held briefly
- * and rarely. The async interface leaves room to move it to a worker thread without callers
- * changing.
+ * short indexed statement. Ledger batches, the one steady stream of writes, go to a writer thread
+ * with its own connection where a compiled one is at hand; keys, budgets and alert state are
+ * written rarely, on the main connection (busy_timeout on both lets each wait for the other's lock).
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -49,15 +66,18 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
   private readonly walSyncer: WalSyncer | undefined;
+  private readonly ledgerThread: SqliteLedgerThread | undefined;
 
-  private constructor(db: Database.Database, path: string, walSyncer: WalSyncer | undefined) {
+  private constructor(db: Database.Database, path: string, walSyncer: WalSyncer | undefined, ledgerThread: SqliteLedgerThread | undefined) {
     this.db = db;
     this.path = path;
     this.walSyncer = walSyncer;
+    this.ledgerThread = ledgerThread;
+    // Before the thread's first batch: it prepares its statements against the migrated schema.
     applySqliteMigrations(db);
     this.keys = new SqliteKeyStore(db);
     this.budgets = new SqliteBudgetStore(db);
-    this.ledger = new SqliteLedgerStore(db, walSyncer);
+    this.ledger = new SqliteLedgerStore(db, { ...(walSyncer ? { walSyncer } : {}), ...(ledgerThread ? { thread: ledgerThread } : {}) });
     this.alerts = new SqliteAlertStateStore(db);
   }
 
@@ -75,7 +95,19 @@ export class SqliteStore implements Store {
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
       const syncWal = synchronous === 'NORMAL' && (options.durableLedger ?? true);
-      return new SqliteStore(db, path, syncWal ? new WalSyncer(`${path}-wal`) : undefined);
+      const walPath = `${path}-wal`;
+      const script = options.ledgerWorker === undefined ? defaultLedgerWorker() : options.ledgerWorker;
+      const thread =
+        script === null
+          ? undefined
+          : new SqliteLedgerThread({
+              script,
+              path,
+              synchronous,
+              ...(syncWal ? { walPath } : {}),
+              ...(options.onLedgerThreadError ? { onError: options.onLedgerThreadError } : {}),
+            });
+      return new SqliteStore(db, path, syncWal ? new WalSyncer(walPath) : undefined, thread);
     } catch (error) {
       db?.close();
       throw new GatewayError('unavailable', `cannot open the SQLite store at ${path}: ${(error as Error).message}`, { cause: error });
@@ -92,7 +124,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    // The WAL handle goes first: closing the last connection checkpoints and deletes the WAL file.
+    // The thread's batches are committed before its connection closes; then the WAL handle goes: closing the last connection checkpoints and deletes the WAL file.
+    await this.ledgerThread?.close();
     await this.walSyncer?.close();
     if (this.db.open) this.db.close();
   }
