@@ -9,12 +9,13 @@ import { configSchema } from '../../src/config/config-schema.js';
 import { serveGateway } from '../../src/server/serve-gateway.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
 import { heapAllocatedDuring } from './heap-allocated-during.js';
+import { mainThreadCpuNs } from './main-thread-cpu.js';
 
 /**
- * CPU microseconds and V8 heap bytes allocated per request of `serveGateway` in this process, with
- * the fake upstream in a child process. The client's own CPU and garbage are included (the same
- * for every variant), so compare
- * runs of this script with each other, not with the overhead table.
+ * CPU microseconds (the whole process's, then the main thread's alone) and V8 heap bytes allocated
+ * on the main thread per request of `serveGateway` in this process, with the fake upstream in a
+ * child process. The client's own CPU and garbage are included (the same for every variant), so
+ * compare runs of this script with each other, not with the overhead table.
  *
  *   node dist/bench/overhead/cpu-per-request.js [requests=3000] [json|stream] [one|auto]
  */
@@ -75,14 +76,17 @@ async function drive(count: number): Promise<void> {
 
 await drive(Math.min(1000, total));
 const before = process.cpuUsage();
+const mainBefore = mainThreadCpuNs();
 const started = performance.now();
 const allocated = await heapAllocatedDuring(() => drive(total));
 const used = process.cpuUsage(before);
+const mainAfter = mainThreadCpuNs();
 const wallMs = performance.now() - started;
 const perRequestUs = (used.user + used.system) / total;
 process.stdout.write(
   `${mode} ${routed ? 'auto' : 'one'}: ${total} requests, ${perRequestUs.toFixed(0)} µs CPU per request (user ${(used.user / total).toFixed(0)}, system ${(used.system / total).toFixed(0)}), ` +
-    `${(allocated / total / 1000).toFixed(0)} kB allocated per request, ${(wallMs / 1000).toFixed(1)} s wall\n`,
+    `${(allocated / total / 1000).toFixed(0)} kB allocated per request, ${(wallMs / 1000).toFixed(1)} s wall` +
+    (mainBefore === undefined || mainAfter === undefined ? '' : `, main thread ${((mainAfter - mainBefore) / 1000 / total).toFixed(0)} µs CPU per request`) + '\n',
 );
 
 await client.close();
