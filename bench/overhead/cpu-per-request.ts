@@ -8,6 +8,7 @@ import { Pool } from 'undici';
 import { configSchema } from '../../src/config/config-schema.js';
 import { serveGateway } from '../../src/server/serve-gateway.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
+import { benchDeployments, benchRequestBody } from './bench-workload.js';
 import { heapAllocatedDuring } from './heap-allocated-during.js';
 import { mainThreadCpuNs } from './main-thread-cpu.js';
 
@@ -32,9 +33,7 @@ const upstreamPort = await new Promise<number>((resolve) => {
   });
 });
 
-const deployments = routed
-  ? ['gpt-4o-mini', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4o', 'gpt-4.1'].map((model, index) => ({ id: `pool/m${index + 1}`, provider: 'bench', model }))
-  : [{ id: 'bench/one', provider: 'bench', model: 'gpt-4o-mini' }];
+const deployments = benchDeployments(routed);
 const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-cpu-'));
 const config = configSchema.parse({
   providers: { bench: { type: 'openai', baseUrl: `http://127.0.0.1:${upstreamPort}/v1`, apiKey: 'sk-bench-upstream' } },
@@ -51,14 +50,7 @@ const running = await serveGateway({ config, env: {}, port: 0, host: '127.0.0.1'
 const created = await running.accounting.accounting.keys.createKey({ owner: 'bench', team: 'bench' });
 
 const client = new Pool(`http://127.0.0.1:${running.port}`, { connections: concurrency });
-const body = JSON.stringify({
-  model: routed ? 'auto' : 'bench/one',
-  stream: mode === 'stream',
-  messages: [
-    { role: 'system', content: 'You are a concise assistant for an engineering team.' },
-    { role: 'user', content: 'Explain in two sentences why a gateway keeps pooled connections to each upstream and what it saves per request.' },
-  ],
-});
+const body = benchRequestBody(routed, mode === 'stream');
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${created.key}` };
 
 async function drive(count: number): Promise<void> {

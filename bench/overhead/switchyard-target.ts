@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { configSchema } from '../../src/config/config-schema.js';
 import { serveGateway } from '../../src/server/serve-gateway.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
+import { benchDeployments } from './bench-workload.js';
 import { announceReady } from './announce-ready.js';
 
 /**
@@ -20,9 +21,7 @@ const upstream = process.env.BENCH_UPSTREAM ?? 'http://127.0.0.1:8000';
 const routed = process.env.BENCH_DEPLOYMENTS === '5';
 const off = new Set((process.env.BENCH_OFF ?? '').split(',').filter(Boolean));
 
-const deployments = routed
-  ? ['gpt-4o-mini', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4o', 'gpt-4.1'].map((model, index) => ({ id: `pool/m${index + 1}`, provider: 'bench', model }))
-  : [{ id: 'bench/one', provider: 'bench', model: 'gpt-4o-mini' }];
+const deployments = benchDeployments(routed);
 const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
 const config = configSchema.parse({
   providers: { bench: { type: 'openai', baseUrl: `${upstream}/v1`, apiKey: 'sk-bench-upstream' } },
