@@ -20,6 +20,8 @@ interface OpenedStream {
   started: number;
   ttftMs: number;
   abort(): void;
+  /** Stops following the loop's signal (once the stream is over). */
+  detach(): void;
 }
 
 /**
@@ -35,9 +37,16 @@ async function readToCommitPoint(
   const now = options.now ?? Date.now;
   const started = now();
   // Own controller: the tail aborts it when the reader stops, the loop's signal covers the rest.
+  // It follows the loop's signal through one listener rather than `AbortSignal.any`, which made
+  // a third signal and cost about 13 µs more per stream on Node 20.
   const controller = new AbortController();
+  const follow = (): void => controller.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  const detach = (): void => signal.removeEventListener('abort', follow);
+  const abort = (): void => controller.abort();
   const callOptions: CallOptions = {
-    signal: AbortSignal.any([signal, controller.signal]),
+    signal: controller.signal,
     deadlines: attemptDeadlines(options.deadlinesFor?.(deploymentId), options.deadlineAt, started),
   };
   if (options.headers !== undefined) callOptions.headers = options.headers;
@@ -47,13 +56,14 @@ async function readToCommitPoint(
     iterator = open(deploymentId, callOptions)[Symbol.asyncIterator]();
     for (;;) {
       const next = await iterator.next();
-      if (next.done === true) return { buffered, iterator: undefined, started, ttftMs: now() - started, abort: () => controller.abort() };
+      if (next.done === true) return { buffered, iterator: undefined, started, ttftMs: now() - started, abort, detach };
       if (next.value.type === 'error') throw errorFromPart(next.value.error, deploymentId);
       buffered.push(next.value);
-      if (isContentPart(next.value)) return { buffered, iterator, started, ttftMs: now() - started, abort: () => controller.abort() };
+      if (isContentPart(next.value)) return { buffered, iterator, started, ttftMs: now() - started, abort, detach };
     }
   } catch (thrown) {
     controller.abort();
+    detach();
     void iterator?.return?.().catch(() => undefined);
     throw attributed(thrown, deploymentId, options.signal);
   }
@@ -93,6 +103,7 @@ export async function openResilientStream(
     // A leg that reached its first token after another had won: close it, it costs for nothing.
     attempts.discard = (late) => {
       late.abort();
+      late.detach();
       void late.iterator?.return?.().catch(() => undefined);
     };
     attempts.onStep = (step) => {
@@ -106,7 +117,6 @@ export async function openResilientStream(
     throw error;
   }
   const { value: opened, deploymentId, permit } = done;
-  const detach = (): void => undefined;
   const tail = continueStream({
     deploymentId,
     buffered: opened.buffered,
@@ -115,7 +125,7 @@ export async function openResilientStream(
     ttftMs: opened.ttftMs,
     options,
     abort: opened.abort,
-    detach,
+    detach: opened.detach,
     ...(winnerRole === undefined ? {} : { role: winnerRole }),
     report: (end) => {
       if (permit !== undefined) settlePermit(permit, end);

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { Deadlines } from '../spec/chat-model.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ErrorCode } from '../errors/error-codes.js';
+import { UpstreamAbort } from './upstream-abort.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
 export interface UpstreamRequest {
@@ -71,12 +72,12 @@ function targetOf(href: string): Target {
  */
 export async function sendUpstream(pools: UpstreamPools, request: UpstreamRequest): Promise<UpstreamResponse> {
   const url = targetOf(request.url);
-  const controller = new AbortController();
+  const upstreamAbort = new UpstreamAbort();
   let cause: AbortCause | undefined;
   const abort = (why: AbortCause): void => {
     if (cause !== undefined) return;
     cause = why;
-    controller.abort();
+    upstreamAbort.abort();
   };
 
   const onCallerAbort = (): void => abort('caller');
@@ -139,7 +140,7 @@ export async function sendUpstream(pools: UpstreamPools, request: UpstreamReques
       path: url.path,
       method: request.method ?? 'POST',
       headers: request.headers,
-      signal: controller.signal,
+      signal: upstreamAbort,
     };
     if (request.body !== undefined) options.body = request.body;
     response = await pools.get(url.origin).request(options);
