@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from './redact-secrets.js';
+import { redactCredentials, redactSecrets } from './redact-secrets.js';
 
 describe('redactSecrets', () => {
   it.each([
@@ -31,5 +31,34 @@ describe('redactSecrets', () => {
     const text = 'Summarize the report: revenue grew 12% to $4,500,000 in Q3. const total = items.reduce((a, b) => a + b, 0);';
     expect(redactSecrets(text)).toBe(text);
     expect(redactSecrets('The word pneumonoultramicroscopicsilicovolcanoconiosis is long')).toBe('The word pneumonoultramicroscopicsilicovolcanoconiosis is long');
+  });
+});
+
+describe('redactCredentials', () => {
+  it.each([
+    ['private key', '"msg":"-----BEGIN RSA PRIVATE KEY-----\\nMIIEowIBAAKCAQEA\\n-----END RSA PRIVATE KEY-----"', 'MIIEowIBAAKCAQEA'],
+    ['bearer header', '"authorization":"Bearer abc.def-ghi_jkl123"', 'abc.def-ghi_jkl123'],
+    ['bearer in any case', '"auth":"bEaReR abc.def-ghi_jkl123"', 'abc.def-ghi_jkl123'],
+    ['basic header', '"auth":"Basic dXNlcjpwYXNzd29yZA=="', 'dXNlcjpwYXNzd29yZA=='],
+    ['OpenAI key', '"requestId":"sk-proj-abcDEF1234567890abcdefXYZ"', 'sk-proj-abcDEF1234567890abcdefXYZ'],
+    ['Google key', '"key":"AIzaSyA1234567890abcdefghijklmnopqrstuv"', 'AIzaSyA1234567890abcdefghijklmnopqrstuv'],
+    ['GitHub token', '"t":"ghs_1234567890abcdefghijklmnopqrstuvwxyz"', 'ghs_1234567890abcdefghijklmnopqrstuvwxyz'],
+    ['GitHub fine-grained token', '"t":"github_pat_11ABCDEFG0123456789_abcdefghijklmnop"', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnop'],
+    ['Slack token', '"t":"xoxb-1234567890-abcdefghij"', 'xoxb-1234567890-abcdefghij'],
+    ['AWS access key', '"id":"ASIAIOSFODNN7EXAMPLE"', 'ASIAIOSFODNN7EXAMPLE'],
+    ['AWS secret', 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+  ])('masks a %s anywhere in a line', (_name, text, secret) => {
+    const line = `{"level":"info","event":"request",${text},"msg":"request"}\n`;
+    const redacted = redactCredentials(line);
+    expect(redacted).not.toContain(secret);
+    expect(redacted).toContain('[REDACTED:');
+  });
+
+  it('returns a line with no credential shape as it is, and leaves non-credential shapes alone', () => {
+    const line =
+      '{"level":"info","time":"2026-12-06T21:43:21.625Z","service":"switchyard","event":"request","requestId":"0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000",' +
+      '"principalId":"key_AbCdEfGhIjKl","deployment":"openai/gpt-4o-mini","attempts":[{"deployment":"openai/gpt-4o-mini","role":"first","outcome":"ok","latencyMs":3}],' +
+      '"owner":"jane.doe@example.com","msg":"request"}\n';
+    expect(redactCredentials(line)).toBe(line);
   });
 });
