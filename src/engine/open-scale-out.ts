@@ -4,8 +4,7 @@ import type { GatewayConfig } from '../config/config-schema.js';
 import { MemoryBudgetCounter } from '../accounting/memory-budget-counter.js';
 import type { BreakerRecord } from '../resilience/breaker-store.js';
 import type { ModelLimits } from '../spec/model-profile.js';
-import { PostgresStore } from '../state/postgres/postgres-store.js';
-import { openSharedState, type SharedState } from '../state/redis/open-shared-state.js';
+import type { SharedState } from '../state/redis/open-shared-state.js';
 import { SpooledStore } from '../state/spooled-store.js';
 import type { Store } from '../state/store.js';
 
@@ -82,6 +81,9 @@ export async function openScaleOut(options: OpenScaleOutOptions): Promise<ScaleO
   const spoolPath = join(options.dataDir, worker === undefined || worker === '' ? 'ledger.spool' : `ledger-${worker}.spool`);
   let store: Store | undefined;
   if (databaseUrl !== undefined) {
+    // Loaded only when configured: pg and ioredis with their dependencies are about 1 MB of
+    // source kept resident (and more of compiled code) in every process that never uses them.
+    const { PostgresStore } = await import('../state/postgres/postgres-store.js');
     const postgres = await PostgresStore.open({
       connectionString: databaseUrl,
       ...(options.postgresSchema === undefined ? {} : { schema: options.postgresSchema }),
@@ -97,6 +99,7 @@ export async function openScaleOut(options: OpenScaleOutOptions): Promise<ScaleO
 
   let shared: SharedState<BreakerRecord> | undefined;
   if (redisUrl !== undefined) {
+    const { openSharedState } = await import('../state/redis/open-shared-state.js');
     shared = await openSharedState<BreakerRecord>({
       redisUrl,
       ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import type { ResponseCacheStore } from './response-cache-store.js';
 
 export interface RedisResponseCacheStoreOptions {
-  client: Redis;
+  /** The client, or its promise while ioredis is still being loaded (commands wait for it). */
+  client: Redis | Promise<Redis>;
   /** Prepended to every key, so that one Redis can hold several gateways' caches. */
   keyPrefix: string;
   /** Told about failed commands; the cache then behaves as a miss. */
@@ -25,7 +26,7 @@ export class RedisResponseCacheStore implements ResponseCacheStore {
 
   async get(key: string): Promise<string | undefined> {
     try {
-      const value = await this.options.client.get(this.options.keyPrefix + key);
+      const value = await (await this.options.client).get(this.options.keyPrefix + key);
       return value ?? undefined;
     } catch (error) {
       this.options.onError?.(error as Error);
@@ -36,7 +37,7 @@ export class RedisResponseCacheStore implements ResponseCacheStore {
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     if (ttlMs <= 0) return;
     try {
-      await this.options.client.set(this.options.keyPrefix + key, value, 'PX', Math.ceil(ttlMs));
+      await (await this.options.client).set(this.options.keyPrefix + key, value, 'PX', Math.ceil(ttlMs));
     } catch (error) {
       this.options.onError?.(error as Error);
     }
@@ -44,13 +45,13 @@ export class RedisResponseCacheStore implements ResponseCacheStore {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.options.client.del(this.options.keyPrefix + key);
+      await (await this.options.client).del(this.options.keyPrefix + key);
     } catch (error) {
       this.options.onError?.(error as Error);
     }
   }
 
   async close(): Promise<void> {
-    if (this.options.ownsClient) this.options.client.disconnect();
+    if (this.options.ownsClient) (await this.options.client).disconnect();
   }
 }
