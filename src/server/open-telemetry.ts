@@ -23,21 +23,25 @@ export async function openTelemetry(config: GatewayConfig, options: OpenTelemetr
   const settings = config.telemetry;
   const retentionMs = settings.decisions.retentionDays * 86_400_000;
   let decisionLog: SqliteDecisionLog | undefined;
+  // The log is opened before the logger exists; its writer thread's failures reach the logger once it does.
+  let reportDecisionLogError: (error: Error) => void = () => {};
   if (settings.decisions.store === 'sqlite') {
     const dir = options.dataDir ?? config.dataDir;
     await mkdir(dir, { recursive: true });
-    decisionLog = new SqliteDecisionLog({ path: join(dir, 'decisions.sqlite'), retentionMs });
+    decisionLog = new SqliteDecisionLog({ path: join(dir, 'decisions.sqlite'), retentionMs, onError: (error) => reportDecisionLogError(error) });
   }
   let tracing;
   if (settings.tracing.enabled) {
     if (settings.tracing.otlpUrl === undefined) throw new GatewayError('invalid_config', 'telemetry.tracing.enabled needs telemetry.tracing.otlpUrl.');
     tracing = await createTracing({ otlpUrl: settings.tracing.otlpUrl, ...(settings.tracing.headers ? { headers: settings.tracing.headers } : {}) });
   }
-  return createTelemetry({
+  const telemetry = createTelemetry({
     ...(options.logger ? { logger: options.logger } : {}),
     logging: { level: config.logging.level, logPrompts: config.logging.logPrompts },
     metrics: { processMetrics: settings.processMetrics },
     ...(decisionLog ? { decisionLog } : { decisions: { maxRecords: settings.decisions.maxRecords, retentionMs } }),
     ...(tracing ? { tracing } : {}),
   });
+  reportDecisionLogError = (error) => telemetry.logger.error({ err: error }, 'decision log write failed');
+  return telemetry;
 }

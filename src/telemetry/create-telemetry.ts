@@ -90,7 +90,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     async close() {
       // A collector that is down must not make shutdown fail.
       await options.tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'trace export failed at shutdown'));
-      decisions.close?.();
+      await decisions.close?.();
       logger.flush();
     },
   };

@@ -74,5 +74,5 @@ export interface DecisionLog {
   /** Newest first. */
   query(query: DecisionQuery): Promise<DecisionRecord[]>;
   /** Writes what is queued and releases the storage. */
-  close?(): void;
+  close?(): void | Promise<void>;
 }

@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { DecisionLog, DecisionQuery, DecisionRecord } from './decision-record.js';
+import { SqliteDecisionThread } from './sqlite-decision-thread.js';
+import { DECISION_LOG_SCHEMA, prepareDecisionWrites, type DecisionWrites } from './sqlite-decision-writes.js';
 
 export interface SqliteDecisionLogOptions {
   /** A database file (e.g. `<dataDir>/decisions.sqlite`) or `:memory:`. */
@@ -11,46 +15,63 @@ export interface SqliteDecisionLogOptions {
   /** …or as soon as this many are waiting (default 500). */
   flushBatch?: number;
   now?: () => number;
+  /**
+   * The script of the thread that serializes and inserts the records on a connection of its own.
+   * Default: the compiled `sqlite-decision-worker.js` beside this module when it is there (a
+   * build). `null`, no such file (running from the TypeScript sources) or a `:memory:` path
+   * writes on the log's own connection.
+   */
+  worker?: URL | null;
+  /** Told when the writer thread dies or a write fails; the records are queued again, not lost. */
+  onError?: (error: Error) => void;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS decision_log (
-  id TEXT PRIMARY KEY,
-  at INTEGER NOT NULL,
-  task TEXT NOT NULL,
-  winner TEXT,
-  deployments TEXT NOT NULL,
-  body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS decision_log_at ON decision_log (at);
-CREATE INDEX IF NOT EXISTS decision_log_task_at ON decision_log (task, at);
-`;
+/** Records kept queued while writes fail, before the oldest are dropped. */
+const MAX_PENDING = 50_000;
+
+/** The compiled writer thread beside this module, when this module is compiled too. */
+function defaultWorker(): URL | null {
+  const script = new URL('./sqlite-decision-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(script)) ? script : null;
+}
 
 /**
  * The decision audit log in a SQLite file of its own, so that it needs nothing from the store's
- * migrations. better-sqlite3 is synchronous, so appends never touch the disk on the request path:
- * they queue in memory and are written in one transaction per flush; retention is applied on a
- * timer. The record is kept whole as JSON beside the few columns queries filter on.
+ * migrations. Appends never touch the disk on the request path: they queue in memory and are
+ * written in one transaction per flush, by a writer thread with its own connection where a
+ * compiled one is at hand (serializing a ~1.6 kB record costs more than cloning it to the
+ * thread), else on this connection; retention is applied on a timer. The record is kept whole as
+ * JSON beside the few columns queries filter on. Reads run here and first wait for every write
+ * handed out before them.
  */
 export class SqliteDecisionLog implements DecisionLog {
   private readonly db: Database.Database;
-  private readonly pending: DecisionRecord[] = [];
+  private pending: DecisionRecord[] = [];
   private readonly retentionMs: number;
   private readonly flushBatch: number;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
-  private readonly insert: Database.Statement;
+  private readonly writes: DecisionWrites;
+  private readonly thread: SqliteDecisionThread | undefined;
+  private readonly onError: (error: Error) => void;
+  /** The last write handed to the thread; the thread answers in order, so it settles after every earlier one. */
+  private lastWrite: Promise<void> = Promise.resolve();
   private lastPrune = 0;
 
   constructor(options: SqliteDecisionLogOptions) {
     this.db = new Database(options.path);
     if (options.path !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
+    // The writer thread holds the write lock while it inserts; a write here waits for it instead of failing.
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(DECISION_LOG_SCHEMA);
     this.retentionMs = options.retentionMs ?? 30 * 86_400_000;
     this.flushBatch = options.flushBatch ?? 500;
     this.now = options.now ?? Date.now;
-    this.insert = this.db.prepare('INSERT OR REPLACE INTO decision_log (id, at, task, winner, deployments, body) VALUES (?, ?, ?, ?, ?, ?)');
+    this.onError = options.onError ?? (() => {});
+    this.writes = prepareDecisionWrites(this.db);
+    const script = options.path === ':memory:' ? null : options.worker === undefined ? defaultWorker() : options.worker;
+    this.thread = script === null ? undefined : new SqliteDecisionThread({ script, path: options.path, onError: this.onError });
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 1_000);
     this.timer.unref();
   }
@@ -60,33 +81,32 @@ export class SqliteDecisionLog implements DecisionLog {
     if (this.pending.length >= this.flushBatch) setImmediate(() => this.flush());
   }
 
-  /** Writes what is queued and applies retention (at most once a minute). */
+  /** Hands what is queued to the writer and applies retention (at most once a minute). */
   flush(): void {
-    if (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.pending.length);
-      this.db.transaction(() => {
-        for (const r of batch) {
-          // Bars around each id make "attempted on X" an exact LIKE match.
-          const deployments = `|${[...new Set(r.result.attempts.map((a) => a.deploymentId))].join('|')}|`;
-          this.insert.run(r.id, r.at, r.profile.task, r.result.winner ?? null, deployments, JSON.stringify(r));
-        }
-      })();
+    const pruneBefore = this.pruneDue();
+    if (this.pending.length === 0 && pruneBefore === undefined) return;
+    const records = this.pending;
+    this.pending = [];
+    if (this.thread?.usable === true) {
+      try {
+        const written = this.thread.write(pruneBefore === undefined ? { records } : { records, pruneBefore });
+        this.lastWrite = written.catch(() => this.requeue(records));
+        return;
+      } catch (error) {
+        this.onError(new Error(`decision records could not be passed to the writer thread; written on the main thread: ${(error as Error).message}`, { cause: error }));
+      }
     }
-    const now = this.now();
-    if (now - this.lastPrune >= 60_000) {
-      this.lastPrune = now;
-      this.db.prepare('DELETE FROM decision_log WHERE at < ?').run(now - this.retentionMs);
-    }
+    this.writeHere(records, pruneBefore);
   }
 
-  get(id: string): Promise<DecisionRecord | undefined> {
-    this.flush();
+  async get(id: string): Promise<DecisionRecord | undefined> {
+    await this.written();
     const row = this.db.prepare('SELECT body FROM decision_log WHERE id = ? AND at >= ?').get(id, this.now() - this.retentionMs) as { body: string } | undefined;
-    return Promise.resolve(row === undefined ? undefined : (JSON.parse(row.body) as DecisionRecord));
+    return row === undefined ? undefined : (JSON.parse(row.body) as DecisionRecord);
   }
 
-  query(query: DecisionQuery): Promise<DecisionRecord[]> {
-    this.flush();
+  async query(query: DecisionQuery): Promise<DecisionRecord[]> {
+    await this.written();
     const where: string[] = ['at >= ?'];
     const params: Array<string | number> = [Math.max(query.from ?? 0, this.now() - this.retentionMs)];
     if (query.id !== undefined) {
@@ -107,12 +127,43 @@ export class SqliteDecisionLog implements DecisionLog {
     }
     params.push(query.limit ?? 100);
     const rows = this.db.prepare(`SELECT body FROM decision_log WHERE ${where.join(' AND ')} ORDER BY at DESC, rowid DESC LIMIT ?`).all(...params) as Array<{ body: string }>;
-    return Promise.resolve(rows.map((row) => JSON.parse(row.body) as DecisionRecord));
+    return rows.map((row) => JSON.parse(row.body) as DecisionRecord);
   }
 
-  close(): void {
+  /** Writes what is queued, ends the writer thread and closes the file. */
+  async close(): Promise<void> {
     clearInterval(this.timer);
-    this.flush();
+    await this.written();
+    await this.thread?.close();
     this.db.close();
+  }
+
+  /** Resolves once every record appended so far is in the table. */
+  private async written(): Promise<void> {
+    this.flush();
+    await this.lastWrite;
+    // Records of a failed thread write are back in the queue: a reader must see them, so they are written here.
+    if (this.pending.length > 0) this.writeHere(this.pending.splice(0), undefined);
+  }
+
+  private writeHere(records: readonly DecisionRecord[], pruneBefore: number | undefined): void {
+    if (records.length > 0) this.writes.insert(records);
+    if (pruneBefore !== undefined) this.writes.prune(pruneBefore);
+  }
+
+  /** After a failed thread write (the thread has reported it). */
+  private requeue(records: DecisionRecord[]): void {
+    this.pending = [...records, ...this.pending];
+    const excess = this.pending.length - MAX_PENDING;
+    if (excess <= 0) return;
+    this.pending.splice(0, excess);
+    this.onError(new Error(`${excess} oldest decision records dropped: writes keep failing and the queue is full`));
+  }
+
+  private pruneDue(): number | undefined {
+    const now = this.now();
+    if (now - this.lastPrune < 60_000) return undefined;
+    this.lastPrune = now;
+    return now - this.retentionMs;
   }
 }
