@@ -7,6 +7,7 @@ import type { RequestContext } from '../../src/engine/gateway.js';
 import { openGatewayAccounting } from '../../src/engine/open-gateway-accounting.js';
 import { timeOrderedUuid } from '../../src/engine/time-ordered-uuid.js';
 import { UpstreamPools } from '../../src/http/upstream-pools.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
 import { chatCompletionBody } from '../../src/server/chat-completion-body.js';
 import { parseChatRequest } from '../../src/server/parse-chat-request.js';
 import type { StreamPart } from '../../src/spec/stream-part.js';
@@ -18,9 +19,10 @@ import { heapAllocatedDuring } from './heap-allocated-during.js';
  * CPU microseconds and V8 heap bytes per request of the engine's core path alone, in one process
  * with no sockets: key check, parse of the inbound body, route, reserve, the resilient attempt
  * loop, the OpenAI-compatible adapter (over an undici stand-in that answers with the fake
- * upstream's bodies), settlement in the memory ledger, and the answer's wire body (JSON) or its
- * parts read to the end (stream). HTTP in and out, telemetry and the SQLite writers are left out,
- * so that a change to the core path shows well above the noise of `cpu-per-request.js`.
+ * upstream's bodies), settlement (ledger rows handed to a store that drops them), and the
+ * answer's wire body (JSON) or its parts read to the end (stream). HTTP in and out, telemetry and
+ * the SQLite writers are left out, so that a change to the core path shows well above the noise
+ * of `cpu-per-request.js`.
  *
  *   node dist/bench/overhead/core-path-per-request.js [requests=20000] [json|stream] [one|auto]
  */
@@ -65,7 +67,11 @@ const config = configSchema.parse({
   keys: { enabled: true },
   accounting: { store: 'memory' },
 });
-const accounting = await openGatewayAccounting({ config, dataDir });
+// Ledger rows are handed to the store as in production, which forgets them: a build writes them on
+// a thread of its own, and a memory ledger that kept every row would make this measure its growth.
+const store = new MemoryStore();
+store.ledger.appendEntries = () => Promise.resolve();
+const accounting = await openGatewayAccounting({ config, dataDir, store });
 const gateway = buildGateway(config, { env: {}, accounting });
 const created = await accounting.accounting.keys.createKey({ owner: 'bench', team: 'bench' });
 const authorization = `Bearer ${created.key}`;
