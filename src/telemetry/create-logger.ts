@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { cachedIsoTime } from './cached-iso-time.js';
 import { censorNestedPaths } from './censor-nested-paths.js';
 import { redactCredentials } from './redact-secrets.js';
 
@@ -53,7 +54,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     {
       level: options.level ?? 'info',
       base: options.base ?? { service: 'switchyard' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: cachedIsoTime(),
       // Wildcard-first paths are applied by us before pino's own redaction of the rest (see censor-nested-paths.ts).
       formatters: { level: (label) => ({ level: label }), log: censorNestedPaths(NESTED_PATHS, CENSOR) },
       redact: { paths: [...TOP_LEVEL_PATHS], censor: CENSOR },

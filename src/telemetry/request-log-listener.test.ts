@@ -38,6 +38,8 @@ describe('RequestLogListener', () => {
     });
     expect(line).not.toHaveProperty('prompt');
     expect(line).not.toHaveProperty('completion');
+    expect(line?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Math.abs(Date.parse(line?.time as string) - Date.now())).toBeLessThan(60_000);
   });
 
   it('logs redacted prompt and completion text only when opted in', () => {
