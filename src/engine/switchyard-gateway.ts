@@ -32,7 +32,11 @@ import type { GatewayLearning } from './learning/gateway-learning.js';
 export interface SwitchyardGatewayOptions {
   tables: GatewayTables;
   pools: UpstreamPools;
-  stats: AttemptStatsSink & { all(): ReadonlyMap<string, LiveStats> };
+  stats: AttemptStatsSink & {
+    all(): ReadonlyMap<string, LiveStats>;
+    /** `all()` narrowed to these deployments, when the sink can do it without building the rest. */
+    some?(deploymentIds: readonly string[]): ReadonlyMap<string, LiveStats>;
+  };
   summary: GatewaySummary;
   /** Analysis and scoring dependencies for routing (token counter, task classifier, cost estimator). */
   routingDeps: DecideDeps;
@@ -84,10 +88,12 @@ export class SwitchyardGateway implements Gateway {
     const model = arm?.target ?? merged.model;
     const resolved = resolveTarget(this.tables, model, context.policy);
     const target = restrictToAllowed(this.tables, model, resolved, context.principal?.allowedModels);
+    const stats = this.options.stats;
     const decision = decide({
       request: merged,
       candidates: target.candidates,
-      stats: this.options.stats.all(),
+      // Only the candidates' stats are read.
+      stats: stats.some === undefined ? stats.all() : stats.some(target.candidates.map((candidate) => candidate.id)),
       policy: target.policy,
       requested: merged.model,
       deps: learning === undefined ? this.options.routingDeps : learning.routingDeps(this.options.routingDeps, merged, target.policy.name),

@@ -48,4 +48,15 @@ describe('LiveStatsTracker', () => {
     tracker.observe('x', { outcome: 'ok', latencyMs: 5 });
     expect([...tracker.all().keys()]).toEqual(['x']);
   });
+
+  it('snapshots only the deployments asked for, as all() has them, leaving out unseen ones', () => {
+    const tracker = new LiveStatsTracker({ clock: new ManualClock() });
+    tracker.observe('a', { outcome: 'ok', latencyMs: 5 });
+    tracker.observe('b', { outcome: 'server_error' });
+    tracker.observe('c', { outcome: 'ok', latencyMs: 7 });
+    const some = tracker.some(['c', 'a', 'never']);
+    expect([...some.keys()]).toEqual(['c', 'a']);
+    expect(some.get('a')).toEqual(tracker.all().get('a'));
+    expect(some.get('c')).toEqual(tracker.all().get('c'));
+  });
 });

@@ -126,6 +126,16 @@ export class LiveStatsTracker {
     return out;
   }
 
+  /**
+   * What `all()` holds for these deployments only: a decision reads the stats of its candidates,
+   * and a request that names one deployment of many should not snapshot every other.
+   */
+  some(deploymentIds: readonly string[]): Map<string, LiveStats> {
+    const out = new Map<string, LiveStats>();
+    for (const id of deploymentIds) if (this.entries.has(id)) out.set(id, this.snapshot(id));
+    return out;
+  }
+
   private apply(entry: Entry, sample: AttemptSample): void {
     const effect = breakerEffect(sample.outcome);
     if (effect === 'success' || effect === 'failure') {

@@ -149,17 +149,46 @@ function defaultNewId(): string {
   return crypto.randomUUID();
 }
 
-function describeWeights(w: { cost: number; latency: number; quality: number; reliability: number }): string {
-  return `cost ${w.cost.toFixed(2)}, latency ${w.latency.toFixed(2)}, quality ${w.quality.toFixed(2)}, reliability ${w.reliability.toFixed(2)}`;
+type Weights = Decision['candidates'][number]['parts']['weights'];
+
+/*
+ * A policy's weights repeat from one decision to the next (they move only with the caller's
+ * priorities, the difficulty and the budget), and formatting four numbers took 5 % of a
+ * one-candidate decision: the last description is kept with the weights it describes.
+ */
+let describedWeights: Weights = { cost: Number.NaN, latency: Number.NaN, quality: Number.NaN, reliability: Number.NaN };
+let weightsDescription = '';
+
+function describeWeights(w: Weights): string {
+  const last = describedWeights;
+  if (w.cost !== last.cost || w.latency !== last.latency || w.quality !== last.quality || w.reliability !== last.reliability) {
+    weightsDescription = `cost ${w.cost.toFixed(2)}, latency ${w.latency.toFixed(2)}, quality ${w.quality.toFixed(2)}, reliability ${w.reliability.toFixed(2)}`;
+    describedWeights = { cost: w.cost, latency: w.latency, quality: w.quality, reliability: w.reliability };
+  }
+  return weightsDescription;
 }
 
+const PART_KEYS = ['cost', 'latency', 'quality', 'reliability'] as const;
+
+/**
+ * The two parts that contribute most to the score, largest first, ties in the order of
+ * `PART_KEYS` (as a stable sort would give them). Picked without sorting: this runs for the
+ * winner of every decision.
+ */
 function strongestParts(parts: Decision['candidates'][number]['parts']): string {
-  const keys = ['cost', 'latency', 'quality', 'reliability'] as const;
-  const contributions = keys
-    .map((k) => ({ k, v: parts[k] * parts.weights[k] }))
-    .sort((a, b) => b.v - a.v)
-    .slice(0, 2);
-  return contributions.map((c) => `${c.k} ${parts[c.k].toFixed(2)}`).join(', ');
+  const contribution = (index: number): number => {
+    const key = PART_KEYS[index] as (typeof PART_KEYS)[number];
+    return parts[key] * parts.weights[key];
+  };
+  let first = 0;
+  for (let index = 1; index < PART_KEYS.length; index += 1) if (contribution(index) > contribution(first)) first = index;
+  let second = first === 0 ? 1 : 0;
+  for (let index = second + 1; index < PART_KEYS.length; index += 1) {
+    if (index !== first && contribution(index) > contribution(second)) second = index;
+  }
+  const a = PART_KEYS[first] as (typeof PART_KEYS)[number];
+  const b = PART_KEYS[second] as (typeof PART_KEYS)[number];
+  return `${a} ${parts[a].toFixed(2)}, ${b} ${parts[b].toFixed(2)}`;
 }
 
 function summarizeExclusions(excluded: readonly ExcludedCandidate[]): string {
