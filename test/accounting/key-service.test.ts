@@ -23,6 +23,11 @@ async function failure(promise: Promise<unknown>): Promise<GatewayError> {
 }
 
 describe('KeyService', () => {
+  it('hashes keys as hex SHA-256 of their UTF-8 bytes, so that stored hashes keep matching', () => {
+    expect(hashApiKey('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(hashApiKey('sk-sy-é')).toBe('64b07833d15d0b8d14853a1307b9f0f26276b3337b4a5c841126970879f8a5d7');
+  });
+
   it('creates a high-entropy key shown once and stores only its hash and a display prefix', async () => {
     const { keys, store } = setup();
     const { key, info } = await keys.createKey({ owner: 'ana', team: 'search', allowedModels: ['m/a'], rateLimits: { rpm: 10 }, name: 'ci' });
