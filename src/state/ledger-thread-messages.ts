@@ -1,4 +1,4 @@
-import type { LedgerEntry } from './ledger-entry.js';
+import type { LedgerRowValues } from './sqlite-ledger-append.js';
 
 /** What the ledger writer thread is started with. */
 export interface LedgerThreadData {
@@ -10,10 +10,10 @@ export interface LedgerThreadData {
   walPath?: string;
 }
 
-/** A batch to write, or (without entries) the request to close the connection and exit. */
+/** A batch to write, or (without rows) the request to close the connection and exit. */
 export interface LedgerThreadRequest {
   id: number;
-  entries?: readonly LedgerEntry[];
+  rows?: readonly LedgerRowValues[];
 }
 
 /** Sent once the batch `id` is committed (and synced), or with `error` when it is not. */

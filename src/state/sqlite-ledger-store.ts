@@ -4,7 +4,7 @@ import type { BudgetScope } from './budget-record.js';
 import type { LedgerEntry, LedgerEntryKind } from './ledger-entry.js';
 import type { LedgerListQuery, LedgerStore, ScopeSpend, SpendGroupBy, SpendReportQuery, SpendRow } from './ledger-store.js';
 import { sortSpendRows } from './sort-spend-rows.js';
-import { prepareLedgerAppend } from './sqlite-ledger-append.js';
+import { prepareLedgerAppend, toLedgerRowValues, type LedgerRowValues } from './sqlite-ledger-append.js';
 import type { SqliteLedgerThread } from './sqlite-ledger-thread.js';
 import { DAY_MS, HOUR_MS, epochDay, timeBucketLabel } from './spend-group-label.js';
 import { nanosToUsd } from './usd-nanos.js';
@@ -104,7 +104,7 @@ export interface SqliteLedgerStoreOptions {
  * ledger writer thread when there is one (a build; see SqliteStore) and are written here otherwise.
  */
 export class SqliteLedgerStore implements LedgerStore {
-  private readonly append: (entries: readonly LedgerEntry[]) => void;
+  private readonly append: (rows: readonly LedgerRowValues[]) => void;
   private readonly spendSince: Statement<[number], { scope: BudgetScope; scope_id: string; nanos: number }>;
   private readonly reports: Record<SpendGroupBy, Statement<[ReportParams], ReportRow>>;
   private readonly list: Statement<[ListParams], LedgerRow>;
@@ -140,7 +140,7 @@ export class SqliteLedgerStore implements LedgerStore {
     if (entries.length === 0) return;
     // The thread replies after its commit, so reads on this connection see the rows once this resolves (WAL).
     if (this.thread?.usable === true) return this.thread.append(entries);
-    this.append(entries);
+    this.append(entries.map(toLedgerRowValues));
     await this.walSyncer?.sync();
   }
 

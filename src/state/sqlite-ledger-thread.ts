@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { LedgerEntry } from './ledger-entry.js';
 import type { LedgerThreadData, LedgerThreadReply, LedgerThreadRequest } from './ledger-thread-messages.js';
+import { toLedgerRowValues } from './sqlite-ledger-append.js';
 
 export interface SqliteLedgerThreadOptions extends LedgerThreadData {
   /** The compiled `sqlite-ledger-worker.js`. */
@@ -45,7 +46,7 @@ export class SqliteLedgerThread {
   /** Resolves once the batch is committed (and synced) by the thread; rejects if it is not. */
   append(entries: readonly LedgerEntry[]): Promise<void> {
     if (!this.usable) return Promise.reject(new GatewayError('unavailable', 'The ledger writer thread is closed.'));
-    return this.post({ id: this.nextId++, entries });
+    return this.post({ id: this.nextId++, rows: entries.map(toLedgerRowValues) });
   }
 
   /** Waits for the batches in flight, then closes the thread's connection and ends it. */

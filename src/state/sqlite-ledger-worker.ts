@@ -36,12 +36,12 @@ async function close(id: number): Promise<void> {
 }
 
 port.on('message', (request: LedgerThreadRequest) => {
-  if (request.entries === undefined) {
+  if (request.rows === undefined) {
     void close(request.id);
     return;
   }
   try {
-    append(request.entries);
+    append(request.rows);
   } catch (error) {
     reply(request.id, error);
     return;
