@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { configSchema } from '../../src/config/config-schema.js';
+import { applyServerV8Flags } from '../../src/server/apply-server-v8-flags.js';
 import { serveGateway } from '../../src/server/serve-gateway.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
 import { benchDeployments } from './bench-workload.js';
@@ -17,6 +18,8 @@ import { announceReady } from './announce-ready.js';
  * client key it creates goes to the parent over IPC. BENCH_OFF (comma-separated: keys, ledger,
  * decisions, logs) turns parts off for an ablation run; see the README.
  */
+// The V8 settings `switchyard serve` applies, so that the benchmark measures what ships.
+applyServerV8Flags();
 const upstream = process.env.BENCH_UPSTREAM ?? 'http://127.0.0.1:8000';
 const routed = process.env.BENCH_DEPLOYMENTS === '5';
 const off = new Set((process.env.BENCH_OFF ?? '').split(',').filter(Boolean));

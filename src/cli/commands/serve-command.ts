@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
+import { applyServerV8Flags } from '../../server/apply-server-v8-flags.js';
 import { serveGateway } from '../../server/serve-gateway.js';
 import { expectedProcessCount, resolveSharedStateUrls, runWorkers } from '../run-workers.js';
 
@@ -23,6 +24,8 @@ export function registerServeCommand(program: Command): void {
     .option('--no-watch', 'do not reload the config file when it changes or on SIGHUP')
     .option('-w, --workers <n>', 'processes sharing the port; more than 1 needs `state: redis://…` or REDIS_URL (default 1)')
     .action(async (options: ServeOptions) => {
+      // Before the config and the catalog load, so that start-up's garbage is collected the same way.
+      applyServerV8Flags();
       const loaded = await loadConfig(options.config === undefined ? {} : { path: options.config });
       const workers = options.workers === undefined ? 1 : Number(options.workers);
       // Checked before anything starts, so the error is the only output.
