@@ -8,10 +8,15 @@ const plain: unknown[] = [
   { id: 'c1', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: null },
   { id: 'c1', choices: [{ delta: { reasoning_content: 'think', refusal: null } }] },
   { id: '', choices: [], prompt_filter_results: [{ prompt_index: 0 }] },
+  { id: 'c1', choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } },
+  { id: 'c1', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 9, completion_tokens: 4, prompt_tokens_details: { cached_tokens: 2, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 1 } } },
 ];
 
 const other: unknown[] = [
-  { id: 'c1', choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } },
+  { id: 'c1', choices: [], usage: { prompt_tokens: '1', completion_tokens: 2 } },
+  { id: 'c1', choices: [], usage: [] },
+  { id: 'c1', choices: [], usage: { prompt_tokens: 1, prompt_tokens_details: { cached_tokens: '2' } } },
+  { id: 'c1', choices: [], usage: { completion_tokens: 1, completion_tokens_details: 3 } },
   { id: 'c1', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{' } }] } }] },
   { error: { message: 'overloaded', type: 'server_error' } },
   { id: 'c1', x_groq: { usage: { prompt_tokens: 1 } } },
@@ -27,7 +32,7 @@ const other: unknown[] = [
 ];
 
 describe('asPlainOpenAIChunk', () => {
-  it('passes plain text chunks through as the schema would accept them', () => {
+  it('passes plain text and usage chunks through as the schema would accept them', () => {
     for (const chunk of plain) {
       expect(asPlainOpenAIChunk(chunk)).toBe(chunk);
       const parsed = openAIChatChunkSchema.safeParse(chunk);
@@ -37,7 +42,7 @@ describe('asPlainOpenAIChunk', () => {
     }
   });
 
-  it('leaves usage, tool calls, errors and anything mistyped to the schema', () => {
+  it('leaves mistyped usage, tool calls, errors and anything else mistyped to the schema', () => {
     for (const chunk of other) expect(asPlainOpenAIChunk(chunk)).toBeUndefined();
   });
 });

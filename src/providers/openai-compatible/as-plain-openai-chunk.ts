@@ -1,25 +1,10 @@
 import type { OpenAIChatChunk } from './openai-wire.js';
-
-function nullish(value: unknown): boolean {
-  return value === null || value === undefined;
-}
-
-function stringOrNullish(value: unknown): boolean {
-  return value === null || value === undefined || typeof value === 'string';
-}
-
-function numberOrNullish(value: unknown): boolean {
-  return value === null || value === undefined || typeof value === 'number';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isObject, isPlainUsageOrNullish, nullish, numberOrNullish, stringOrNullish } from './plain-json-checks.js';
 
 /**
- * The parsed chunk as it is when it is the common case — text, reasoning or refusal deltas and
- * finish reasons, no tool calls, usage or error — and every field the mapper reads has the type
- * `openAIChatChunkSchema` demands; undefined otherwise, and the caller runs the schema. Such a
+ * The parsed chunk as it is when it is the common case — text, reasoning or refusal deltas,
+ * finish reasons and plain usage, no tool calls or error — and every field the mapper reads has
+ * the type `openAIChatChunkSchema` demands; undefined otherwise, and the caller runs the schema. Such a
  * chunk passes the schema unchanged except for unknown keys it would strip and the mapper never
  * reads, so skipping it changes nothing but the cost: zod copies every chunk object, 20-35 kB
  * of garbage per streamed answer.
@@ -27,7 +12,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function asPlainOpenAIChunk(json: unknown): OpenAIChatChunk | undefined {
   if (!isObject(json)) return undefined;
   if (!stringOrNullish(json.id) || !numberOrNullish(json.created) || !stringOrNullish(json.model)) return undefined;
-  if (!nullish(json.usage) || !nullish(json.x_groq) || !nullish(json.error)) return undefined;
+  if (!isPlainUsageOrNullish(json.usage) || !nullish(json.x_groq) || !nullish(json.error)) return undefined;
   const choices = json.choices;
   if (!nullish(choices)) {
     if (!Array.isArray(choices)) return undefined;

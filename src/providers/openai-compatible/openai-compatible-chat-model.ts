@@ -9,6 +9,7 @@ import { parseUpstreamJson } from '../../http/safe-json.js';
 import { sendUpstream, type UpstreamResponse } from '../../http/upstream-request.js';
 import type { UpstreamPools } from '../../http/upstream-pools.js';
 import type { ZodType } from 'zod';
+import { asPlainOpenAIResponse } from './as-plain-openai-response.js';
 import { chatResponseToStreamParts } from './chat-response-to-stream-parts.js';
 import { convertToOpenAIRequest } from './convert-to-openai-request.js';
 import { mapOpenAIEmbedding } from './map-openai-embedding.js';
@@ -53,7 +54,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
     const body = convertToOpenAIRequest(request, { model: this.config.model, stream: false, quirks: this.config.quirks });
     const response = await this.send(this.chatUrl, body, options, 'application/json');
     const json = await this.readJson(response, 'chat completion');
-    return mapOpenAIResponse(this.validate(json, openAIChatResponseSchema, 'chat completion'), this.config.model);
+    return mapOpenAIResponse(asPlainOpenAIResponse(json) ?? this.validate(json, openAIChatResponseSchema, 'chat completion'), this.config.model);
   }
 
   stream(request: ChatRequest, options: CallOptions): AsyncIterable<StreamPart> {
