@@ -67,9 +67,13 @@ const EQUALS = 0x3d;
  */
 export function parseTiktokenRanks(file: Uint8Array): BpeRankTable {
   const scratch = new Uint8Array(file.length);
-  const tokenStart: number[] = [];
-  const tokenEnd: number[] = [];
-  const tokenRank: number[] = [];
+  // Typed arrays sized by the line count, so that building leaves no per-token garbage on the heap.
+  let lines = 1;
+  for (let k = 0; k < file.length; k += 1) if (file[k] === NEWLINE || file[k] === CARRIAGE_RETURN) lines += 1;
+  const tokenStart = new Int32Array(lines);
+  const tokenEnd = new Int32Array(lines);
+  const tokenRank = new Int32Array(lines);
+  let tokens = 0;
   let written = 0;
   let maxRank = -1;
   let i = 0;
@@ -99,15 +103,16 @@ export function parseTiktokenRanks(file: Uint8Array): BpeRankTable {
     let digits = 0;
     for (; i < file.length && file[i]! >= 0x30 && file[i]! <= 0x39; i += 1, digits += 1) rank = rank * 10 + (file[i]! - 0x30);
     if (digits === 0) throw new Error(`A line of a tiktoken rank file has no rank (offset ${i}).`);
-    tokenStart.push(start);
-    tokenEnd.push(written);
-    tokenRank.push(rank);
+    tokenStart[tokens] = start;
+    tokenEnd[tokens] = written;
+    tokenRank[tokens] = rank;
+    tokens += 1;
     if (rank > maxRank) maxRank = rank;
   }
-  return indexTokens(scratch, tokenStart, tokenEnd, tokenRank, maxRank);
+  return indexTokens(scratch, tokenStart.subarray(0, tokens), tokenEnd.subarray(0, tokens), tokenRank.subarray(0, tokens), maxRank);
 }
 
-function indexTokens(scratch: Uint8Array, starts: number[], ends: number[], ranks: number[], maxRank: number): BpeRankTable {
+function indexTokens(scratch: Uint8Array, starts: Int32Array, ends: Int32Array, ranks: Int32Array, maxRank: number): BpeRankTable {
   const byRank = new Int32Array(maxRank + 1).fill(-1);
   for (let t = 0; t < ranks.length; t += 1) byRank[ranks[t]!] = t;
   const offsets = new Uint32Array(maxRank + 2);

@@ -92,6 +92,13 @@ describe('parseTiktokenRanks', () => {
     expect([rankOf('!'), rankOf('"'), rankOf('✓x'), rankOf('hello'), rankOf('hell'), rankOf('')]).toEqual([0, 1, 2, 3, -1, -1]);
   });
 
+  it('reads CRLF and CR-only line ends and no final line end', () => {
+    for (const file of ['IQ== 0\r\nIg== 1\r\n', 'IQ== 0\rIg== 1', 'IQ== 0\nIg== 1']) {
+      const table = parseTiktokenRanks(Buffer.from(file));
+      expect([lookupRank(table, Buffer.from('!'), 0, 1), lookupRank(table, Buffer.from('"'), 0, 1)]).toEqual([0, 1]);
+    }
+  });
+
   it('rejects a file with the same bytes under two ranks', () => {
     expect(() => parseTiktokenRanks(Buffer.from('IQ== 0\nIQ== 1\n'))).toThrow(/same bytes/);
   });
