@@ -1,6 +1,7 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiveStats } from '../spec/live-stats.js';
 import { BoundedLabel } from './bounded-label.js';
+import { BucketHistogram, type HistogramCell } from './bucket-histogram.js';
 import { CountedLabels } from './counted-labels.js';
 import type {
   AttemptFinishedEvent,
@@ -38,8 +39,8 @@ interface Bound<T> {
 
 /** Children bound to one deployment, so that the hot path does no label hashing. */
 interface DeploymentChildren {
-  duration: ReturnType<Histogram['labels']>;
-  ttft: ReturnType<Histogram['labels']>;
+  duration: HistogramCell;
+  ttft: HistogramCell;
   cost: ReturnType<Counter['labels']>;
 }
 
@@ -50,10 +51,11 @@ interface DeploymentChildren {
  */
 export class GatewayMetrics implements GatewayObserver {
   readonly registry = new Registry();
-  // Whole-number counters count in CountedLabels (no label hashing per event); cost is fractional.
+  // Whole-number counters count in CountedLabels and histograms in BucketHistogram cells (no label
+  // hashing per event); cost is fractional.
   private readonly requests: CountedLabels;
-  private readonly duration: Histogram;
-  private readonly ttft: Histogram;
+  private readonly duration: BucketHistogram;
+  private readonly ttft: BucketHistogram;
   private readonly tokens: CountedLabels;
   private readonly cost: Counter;
   private readonly attempts: CountedLabels;
@@ -85,8 +87,8 @@ export class GatewayMetrics implements GatewayObserver {
     this.policyLabel = new BoundedLabel(max);
     this.budgetLabel = new BoundedLabel(max);
     this.requests = new CountedLabels({ name: `${p}requests_total`, help: 'Finished requests by deployment, policy, outcome class and HTTP status.', labelNames: ['deployment', 'policy', 'outcome', 'status'], registers });
-    this.duration = new Histogram({ name: `${p}request_duration_seconds`, help: 'Whole-request latency per answering deployment.', labelNames: ['deployment'], buckets: LATENCY_BUCKETS_SECONDS, registers });
-    this.ttft = new Histogram({ name: `${p}time_to_first_token_seconds`, help: 'Time to the first content token (streams) or to the answer (non-streaming).', labelNames: ['deployment'], buckets: TTFT_BUCKETS_SECONDS, registers });
+    this.duration = new BucketHistogram({ name: `${p}request_duration_seconds`, help: 'Whole-request latency per answering deployment.', labelNames: ['deployment'], buckets: LATENCY_BUCKETS_SECONDS, registers });
+    this.ttft = new BucketHistogram({ name: `${p}time_to_first_token_seconds`, help: 'Time to the first content token (streams) or to the answer (non-streaming).', labelNames: ['deployment'], buckets: TTFT_BUCKETS_SECONDS, registers });
     this.tokens = new CountedLabels({ name: `${p}tokens_total`, help: 'Tokens by deployment and kind (input includes cached).', labelNames: ['deployment', 'kind'], registers });
     this.cost = new Counter({ name: `${p}cost_usd_total`, help: 'Spend in USD by deployment.', labelNames: ['deployment'], registers });
     this.attempts = new CountedLabels({ name: `${p}attempts_total`, help: 'Upstream attempts by deployment, role (first, retry, fallback, hedge) and outcome class.', labelNames: ['deployment', 'role', 'outcome'], registers });
@@ -249,8 +251,8 @@ export class GatewayMetrics implements GatewayObserver {
     let bound = this.byDeployment.get(deployment);
     if (bound === undefined) {
       bound = {
-        duration: this.duration.labels(deployment),
-        ttft: this.ttft.labels(deployment),
+        duration: this.duration.cell([deployment]),
+        ttft: this.ttft.cell([deployment]),
         cost: this.cost.labels(deployment),
       };
       this.byDeployment.set(deployment, bound);
