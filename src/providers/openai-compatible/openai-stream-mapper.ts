@@ -7,6 +7,7 @@ import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
 import { openAIChatChunkSchema, type OpenAIChatChunk } from './openai-wire.js';
 import { asPlainOpenAIChunk } from './as-plain-openai-chunk.js';
+import { contentInEnvelope, textChunkEnvelope, type TextChunkEnvelope } from './text-chunk-envelope.js';
 
 export interface StreamMappingContext extends OpenAIErrorContext {
   /** Used in `start` when the upstream names no model. */
@@ -28,6 +29,8 @@ export class OpenAIStreamMapper {
   private done = false;
   private readonly finishes: StreamPart[] = [];
   private usage: StreamPart | undefined;
+  /** Around the content of the last plain text chunk: the next such chunk skips the full parse. */
+  private envelope: TextChunkEnvelope | undefined;
 
   constructor(private readonly context: StreamMappingContext) {}
 
@@ -37,9 +40,18 @@ export class OpenAIStreamMapper {
       this.done = true;
       return false;
     }
-    const { context } = this;
+    const { context, envelope } = this;
+    if (envelope !== undefined) {
+      // The envelope's chunk was mapped already (so the stream has started): only its text differs.
+      const text = contentInEnvelope(event.data, envelope);
+      if (text !== undefined) {
+        if (text) out.push({ type: 'text-delta', choiceIndex: envelope.choiceIndex, text });
+        return true;
+      }
+    }
     const chunk = parseChunk(event.data, context);
     if (chunk.error != null) throw mapOpenAIErrorObject(chunk.error, {}, context);
+    this.envelope = textChunkEnvelope(event.data, chunk) ?? envelope;
 
     const choices = chunk.choices ?? [];
     // Azure opens with a chunk that only carries prompt filter results: no id, no choices.
