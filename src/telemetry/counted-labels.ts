@@ -5,25 +5,35 @@ interface Cell {
   pending: number;
 }
 
+/** Label value -> the next label's level, or the cell at the last label. */
+type Level = Map<string, Level | Cell>;
+
 /**
  * A prom-client counter whose whole-number increments are kept in plain numbers, one per label
  * combination, and handed to the counter when the registry collects it (every scrape and every
  * `get`). prom-client builds and hashes a label object on every `inc`, through `labels(...)` as
- * well (about 0.3 us); here the request path does a map lookup and an addition. Whole numbers
+ * well (about 0.3 us); here the request path does a map lookup per label and an addition. Whole numbers
  * add up exactly in any order, so the scraped values are the same as counting each event
  * directly; fractional amounts (cost) must stay on prom-client children. There is one cell per
- * series the counter has, so the label values' own bounds bound this map too.
+ * series the counter has, so the label values' own bounds bound these maps too.
  */
 export class CountedLabels {
   readonly counter: Counter;
-  private readonly cells = new Map<string, Cell>();
+  /**
+   * One map level per label, the last holding the cells: looking up the values as they come
+   * (strings whose hashes V8 keeps) costs less than joining them into a new key string to hash
+   * (0.65 -> 0.15-0.3 us for a four-label and a two-label increment).
+   */
+  private readonly root: Level = new Map();
+  /** Every cell, in the order of its first increment (the order of the series). */
+  private readonly cells: Cell[] = [];
 
   constructor(private readonly config: CounterConfiguration<string> & { labelNames: readonly string[] }) {
     const cells = this.cells;
     this.counter = new Counter({
       ...config,
       collect() {
-        for (const cell of cells.values()) {
+        for (const cell of cells) {
           if (cell.pending === 0) continue;
           this.inc(cell.labels, cell.pending);
           cell.pending = 0;
@@ -34,13 +44,25 @@ export class CountedLabels {
 
   /** Counts `by` (a whole number, default 1) for the label values, in `labelNames` order. */
   inc(values: readonly string[], by = 1): void {
-    const key = values.length === 1 ? (values[0] as string) : values.join('\u0000');
-    let cell = this.cells.get(key);
+    let level = this.root;
+    const last = values.length - 1;
+    for (let i = 0; i < last; i += 1) {
+      const value = values[i] as string;
+      let next = level.get(value) as Level | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(value, next);
+      }
+      level = next;
+    }
+    const key = values[last] ?? '';
+    let cell = level.get(key) as Cell | undefined;
     if (cell === undefined) {
       const labels: Record<string, string> = {};
       this.config.labelNames.forEach((name, i) => (labels[name] = values[i] as string));
       cell = { labels, pending: 0 };
-      this.cells.set(key, cell);
+      level.set(key, cell);
+      this.cells.push(cell);
     }
     cell.pending += by;
   }
