@@ -32,6 +32,17 @@ export interface SeriesPoint {
   byDeployment: Record<string, number>;
 }
 
+type Answer = Parameters<StatsBucket['addAnswer']>[0];
+
+/** The last attempt that answered (without `findLast`'s closure per request). */
+function lastAnswered<T extends Pick<AttemptSummary, 'outcome'>>(attempts: readonly T[]): T | undefined {
+  for (let i = attempts.length - 1; i >= 0; i -= 1) {
+    const attempt = attempts[i];
+    if (attempt?.outcome === 'ok') return attempt;
+  }
+  return undefined;
+}
+
 /**
  * Per-deployment and gateway-wide statistics over sliding windows and since start, fed by the
  * request-finished event. Memory is bounded: two time rings (fine and coarse) plus one running
@@ -57,13 +68,12 @@ export class RollingStats implements GatewayObserver {
 
   requestFinished(event: RequestFinishedEvent): void {
     const now = this.now();
-    const targets = [this.fine.slotAt(now), this.coarse.slotAt(now), this.sinceStart];
     const usage = event.usage;
     const attempts: ReadonlyArray<Pick<AttemptSummary, 'deploymentId' | 'outcome' | 'latencyMs' | 'ttftMs' | 'errorCode'>> =
       event.attempts.length > 0 || event.deploymentId === undefined
         ? event.attempts
         : [{ deploymentId: event.deploymentId, outcome: event.outcome, latencyMs: event.latencyMs, ttftMs: event.ttftMs }];
-    const answering = event.outcome === 'ok' ? attempts.findLast((a) => a.outcome === 'ok') : undefined;
+    const answering = event.outcome === 'ok' ? lastAnswered(attempts) : undefined;
     const answer = {
       inputTokens: usage?.inputTokens ?? 0,
       outputTokens: usage?.outputTokens ?? 0,
@@ -71,17 +81,30 @@ export class RollingStats implements GatewayObserver {
       generationMs: answering?.latencyMs ?? event.latencyMs,
       costUsd: event.costUsd,
     };
-    for (const slot of targets) {
-      slot.total.addCall(event.outcome, event.latencyMs, event.ttftMs);
-      slot.total.addAnswer(Object.assign({}, answer, { generationMs: event.latencyMs }));
-      for (const attempt of attempts) {
-        // A leg superseded by a sibling's answer is neither a success nor a failure of its deployment.
-        if (attempt.outcome !== 'superseded') slot.deployment(attempt.deploymentId).addCall(attempt.outcome, attempt.latencyMs, attempt.ttftMs);
-      }
-      // Spend and tokens belong to the deployment that answered (or the last one tried).
-      const payer = answering?.deploymentId ?? event.deploymentId;
-      if (payer !== undefined) slot.deployment(payer).addAnswer(answer);
+    // The gateway row times the whole request; built once for the three slots rather than per slot.
+    const whole = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, cachedTokens: answer.cachedTokens, generationMs: event.latencyMs, costUsd: answer.costUsd };
+    // Spend and tokens belong to the deployment that answered (or the last one tried).
+    const payer = answering?.deploymentId ?? event.deploymentId;
+    this.record(this.fine.slotAt(now), event, attempts, answer, whole, payer);
+    this.record(this.coarse.slotAt(now), event, attempts, answer, whole, payer);
+    this.record(this.sinceStart, event, attempts, answer, whole, payer);
+  }
+
+  private record(
+    slot: TimeSlot,
+    event: RequestFinishedEvent,
+    attempts: ReadonlyArray<Pick<AttemptSummary, 'deploymentId' | 'outcome' | 'latencyMs' | 'ttftMs'>>,
+    answer: Answer,
+    whole: Answer,
+    payer: string | undefined,
+  ): void {
+    slot.total.addCall(event.outcome, event.latencyMs, event.ttftMs);
+    slot.total.addAnswer(whole);
+    for (const attempt of attempts) {
+      // A leg superseded by a sibling's answer is neither a success nor a failure of its deployment.
+      if (attempt.outcome !== 'superseded') slot.deployment(attempt.deploymentId).addCall(attempt.outcome, attempt.latencyMs, attempt.ttftMs);
     }
+    if (payer !== undefined) slot.deployment(payer).addAnswer(answer);
   }
 
   /** Statistics over the last `windowMs` (or since start when undefined). */
