@@ -66,15 +66,13 @@ export function convertToOpenAIRequest(request: ChatRequest, options: ConvertOpt
 function convertMessage(message: ChatMessage, quirks: OpenAICompatibleQuirks): Record<string, unknown> {
   const name = quirks.messageNames && 'name' in message ? message.name : undefined;
   switch (message.role) {
+    // Built field by field rather than through `definedOnly`: this runs for every message of every
+    // attempt, and only `name` may be missing.
     case 'system':
     case 'developer':
-      return definedOnly({
-        role: message.role === 'developer' && !quirks.developerRole ? 'system' : message.role,
-        content: convertTextContent(message.content, quirks),
-        name,
-      });
+      return withName({ role: message.role === 'developer' && !quirks.developerRole ? 'system' : message.role, content: convertTextContent(message.content, quirks) }, name);
     case 'user':
-      return definedOnly({ role: 'user', content: convertUserContent(message.content, quirks), name });
+      return withName({ role: 'user', content: convertUserContent(message.content, quirks) }, name);
     case 'assistant': {
       const out: Record<string, unknown> = {
         role: 'assistant',
@@ -133,6 +131,11 @@ function convertResponseFormat(format: ResponseFormat): Record<string, unknown> 
         }),
       };
   }
+}
+
+function withName(message: Record<string, unknown>, name: string | undefined): Record<string, unknown> {
+  if (name !== undefined) message.name = name;
+  return message;
 }
 
 function setIfDefined(body: Record<string, unknown>, key: string, value: unknown): void {
