@@ -17,4 +17,14 @@ describe('timeOrderedUuid', () => {
     const same = new Set(Array.from({ length: 1000 }, () => timeOrderedUuid(5_000)));
     expect(same.size).toBe(1000);
   });
+
+  it('writes every time from 0 to 2^48 - 1 and draws the variant bits at random', () => {
+    expect(timeOrderedUuid(0).slice(0, 15)).toBe('00000000-0000-7');
+    expect(timeOrderedUuid(2 ** 48 - 1).slice(0, 15)).toBe('ffffffff-ffff-7');
+    const ids = Array.from({ length: 1000 }, (_, index) => timeOrderedUuid(index));
+    for (const id of ids) expect(id).toMatch(V7);
+    expect(new Set(ids.map((id) => id[19])).size).toBe(4);
+    // Every random digit takes many values over the ids (a stuck digit would show here).
+    for (const at of [15, 16, 17, 20, 21, 22, 24, 29, 35]) expect(new Set(ids.map((id) => id[at])).size).toBeGreaterThan(10);
+  });
 });
