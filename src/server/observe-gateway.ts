@@ -5,7 +5,7 @@ import type { StreamPart } from '../spec/stream-part.js';
 import { toGatewayError } from '../errors/gateway-error.js';
 import { AttemptsExhaustedError } from '../engine/attempts-exhausted-error.js';
 import type { AttemptRecord, ChatStream, ConsensusOutcome, Gateway, RequestContext } from '../engine/gateway.js';
-import type { AttemptFinishedEvent, AttemptRole, AttemptSummary, GatewayObserver, RequestFinishedEvent } from '../telemetry/gateway-observer.js';
+import type { AttemptFinishedEvent, AttemptRole, AttemptSummary, DecisionMadeEvent, GatewayObserver, RequestFinishedEvent } from '../telemetry/gateway-observer.js';
 
 /** A finished-request event before its timing and attempts are added. */
 type FinishedBase = Omit<RequestFinishedEvent, 'at' | 'latencyMs' | 'attempts'>;
@@ -39,6 +39,23 @@ function previousNotHedge(attempts: readonly AttemptRecord[], index: number): At
   return undefined;
 }
 
+/**
+ * An attempt's event, field by field in the order `{ ...attempt, requestId, at, index, won }`
+ * would give them: a spread, or `Object.assign` from the summary and a literal, builds two
+ * objects (on Node 20's V8, properties after a leading spread also take the slow path).
+ */
+function attemptEvent(attempt: AttemptSummary, base: FinishedBase, at: number, index: number, won: boolean): AttemptFinishedEvent {
+  const event = { deploymentId: attempt.deploymentId, role: attempt.role, outcome: attempt.outcome, latencyMs: attempt.latencyMs } as AttemptFinishedEvent;
+  if (attempt.errorCode !== undefined) event.errorCode = attempt.errorCode;
+  if (attempt.ttftMs !== undefined) event.ttftMs = attempt.ttftMs;
+  event.requestId = base.requestId;
+  event.at = at;
+  event.index = index;
+  event.won = won;
+  if (base.decisionId) event.decisionId = base.decisionId;
+  return event;
+}
+
 function consensusOf(outcome: ConsensusOutcome): NonNullable<RequestFinishedEvent['consensus']> {
   return { agreeing: outcome.agreeing, asked: outcome.asked, majority: outcome.majority };
 }
@@ -65,15 +82,18 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
 
   const report = (base: FinishedBase, attempts: AttemptSummary[], started: number): void => {
     const at = now();
-    // Object.assign, not `{ ...attempt, requestId, ... }`: on Node 20's V8 properties after a
-    // leading spread take the slow path, about 10 us per event.
-    attempts.forEach((attempt, index) => {
-      const won = base.outcome === 'ok' && index === attempts.length - 1;
-      const event: AttemptFinishedEvent = Object.assign({}, attempt, { requestId: base.requestId, at, index, won });
-      if (base.decisionId) event.decisionId = base.decisionId;
-      observer.attemptFinished?.(event);
-    });
-    observer.requestFinished?.(Object.assign({}, base, { attempts, at, latencyMs: performance.now() - started }));
+    if (observer.attemptFinished !== undefined) {
+      for (let index = 0; index < attempts.length; index += 1) {
+        observer.attemptFinished(attemptEvent(attempts[index] as AttemptSummary, base, at, index, base.outcome === 'ok' && index === attempts.length - 1));
+      }
+    }
+    // The base is this request's own object: completed in place (its keys keep their order, the
+    // three added last) rather than copied into a new one.
+    const event = base as FinishedBase & Partial<Pick<RequestFinishedEvent, 'attempts' | 'at' | 'latencyMs'>>;
+    event.attempts = attempts;
+    event.at = at;
+    event.latencyMs = performance.now() - started;
+    observer.requestFinished?.(event as RequestFinishedEvent);
   };
 
   const failed = (error: unknown, context: RequestContext, endpoint: 'chat' | 'embeddings', streamed: boolean, started: number, request?: ChatRequest): void => {
@@ -117,8 +137,11 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
   };
 
   const announce = (context: RequestContext, decision: Decision): void => {
+    if (observer.decisionMade === undefined) return;
+    const event: DecisionMadeEvent = { requestId: context.requestId, at: now(), decision };
     const principalId = context.principal?.keyId;
-    observer.decisionMade?.({ requestId: context.requestId, at: now(), decision, ...(principalId ? { principalId } : {}) });
+    if (principalId) event.principalId = principalId;
+    observer.decisionMade(event);
   };
   /** The fields every successful endpoint reports, taken from the context and its decision. */
   const finishedBase = (
@@ -127,7 +150,20 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
     fields: Pick<FinishedBase, 'endpoint' | 'streamed' | 'deploymentId' | 'outcome' | 'usage' | 'costUsd'>,
     ttftMs?: number,
   ): FinishedBase => {
-    const base: FinishedBase = { requestId: context.requestId, decisionId: decision.id, policy: decision.policy, task: decision.profile.task, status: 200, ...fields };
+    // Field by field, in the order the spread of `fields` gave: a spread after other properties copies at run time.
+    const base: FinishedBase = {
+      requestId: context.requestId,
+      decisionId: decision.id,
+      policy: decision.policy,
+      task: decision.profile.task,
+      status: 200,
+      endpoint: fields.endpoint,
+      streamed: fields.streamed,
+      deploymentId: fields.deploymentId,
+      outcome: fields.outcome,
+      usage: fields.usage,
+      costUsd: fields.costUsd,
+    };
     if (ttftMs !== undefined) base.ttftMs = ttftMs;
     const principalId = context.principal?.keyId;
     if (principalId !== undefined) base.principalId = principalId;
