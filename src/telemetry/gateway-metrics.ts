@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiveStats } from '../spec/live-stats.js';
 import { BoundedLabel } from './bounded-label.js';
 import { BucketHistogram, type HistogramCell } from './bucket-histogram.js';
@@ -41,7 +41,6 @@ interface Bound<T> {
 interface DeploymentChildren {
   duration: HistogramCell;
   ttft: HistogramCell;
-  cost: ReturnType<Counter['labels']>;
 }
 
 /**
@@ -51,13 +50,12 @@ interface DeploymentChildren {
  */
 export class GatewayMetrics implements GatewayObserver {
   readonly registry = new Registry();
-  // Whole-number counters count in CountedLabels and histograms in BucketHistogram cells (no label
-  // hashing per event); cost is fractional.
+  // Counters count in CountedLabels and histograms in BucketHistogram cells (no label hashing per event).
   private readonly requests: CountedLabels;
   private readonly duration: BucketHistogram;
   private readonly ttft: BucketHistogram;
   private readonly tokens: CountedLabels;
-  private readonly cost: Counter;
+  private readonly cost: CountedLabels;
   private readonly attempts: CountedLabels;
   private readonly winners: CountedLabels;
   private readonly hedges: CountedLabels;
@@ -90,7 +88,7 @@ export class GatewayMetrics implements GatewayObserver {
     this.duration = new BucketHistogram({ name: `${p}request_duration_seconds`, help: 'Whole-request latency per answering deployment.', labelNames: ['deployment'], buckets: LATENCY_BUCKETS_SECONDS, registers });
     this.ttft = new BucketHistogram({ name: `${p}time_to_first_token_seconds`, help: 'Time to the first content token (streams) or to the answer (non-streaming).', labelNames: ['deployment'], buckets: TTFT_BUCKETS_SECONDS, registers });
     this.tokens = new CountedLabels({ name: `${p}tokens_total`, help: 'Tokens by deployment and kind (input includes cached).', labelNames: ['deployment', 'kind'], registers });
-    this.cost = new Counter({ name: `${p}cost_usd_total`, help: 'Spend in USD by deployment.', labelNames: ['deployment'], registers });
+    this.cost = new CountedLabels({ name: `${p}cost_usd_total`, help: 'Spend in USD by deployment.', labelNames: ['deployment'], registers });
     this.attempts = new CountedLabels({ name: `${p}attempts_total`, help: 'Upstream attempts by deployment, role (first, retry, fallback, hedge) and outcome class.', labelNames: ['deployment', 'role', 'outcome'], registers });
     this.winners = new CountedLabels({ name: `${p}attempt_winners_total`, help: 'Attempts whose answer went to the client, by deployment and role.', labelNames: ['deployment', 'role'], registers });
     this.hedges = new CountedLabels({ name: `${p}hedges_total`, help: 'Requests whose first pick was hedged, by the attempt that answered: primary, hedge, or none (the request failed).', labelNames: ['winner'], registers });
@@ -204,7 +202,7 @@ export class GatewayMetrics implements GatewayObserver {
       if (usage.outputTokens > 0) this.tokens.inc([deployment, 'output'], usage.outputTokens);
       if (usage.cachedInputTokens !== undefined && usage.cachedInputTokens > 0) this.tokens.inc([deployment, 'cached'], usage.cachedInputTokens);
     }
-    if (event.costUsd > 0) bound.cost.inc(event.costUsd);
+    if (event.costUsd > 0) this.cost.inc([deployment], event.costUsd);
   }
 
   /** Hedges and their winners, and consensus results: both read off the finished request. */
@@ -253,7 +251,6 @@ export class GatewayMetrics implements GatewayObserver {
       bound = {
         duration: this.duration.cell([deployment]),
         ttft: this.ttft.cell([deployment]),
-        cost: this.cost.labels(deployment),
       };
       this.byDeployment.set(deployment, bound);
     }
