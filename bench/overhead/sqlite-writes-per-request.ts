@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LedgerWriter } from '../../src/accounting/ledger-writer.js';
+import { openSqliteWriterThread } from '../../src/engine/open-sqlite-writer-thread.js';
 import type { LedgerEntry } from '../../src/state/ledger-entry.js';
 import { SqliteStore } from '../../src/state/sqlite-store.js';
 import { SqliteDecisionLog } from '../../src/telemetry/sqlite-decision-log.js';
@@ -13,8 +14,8 @@ import { SAMPLE_DECISION_RECORD } from './sample-decision-record.js';
  * The SQLite write path of a request alone, as the gateway drives it: an attempt row recorded in
  * the background, a decision record appended, and the request row recorded durably, from 32
  * concurrent "requests" that each wait a millisecond between rounds. Prints the main thread's
- * CPU and the whole process's per request, with the writes on writer threads (`thread`, needs the
- * build's compiled workers) or on the main connections (`inline`).
+ * CPU and the whole process's per request, with the writes on the writer thread (`thread`, needs the
+ * build's compiled worker) or on the main connections (`inline`).
  *
  *   node dist/bench/overhead/sqlite-writes-per-request.js [thread|inline] [requests=20000]
  */
@@ -23,9 +24,14 @@ const total = Number(process.argv[3] ?? 20_000);
 const concurrency = 32;
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-writes-'));
-const store = await SqliteStore.open({ dataDir: dir, ...(inline ? { ledgerWorker: null } : {}) });
+const writerThread = inline
+  ? undefined
+  : openSqliteWriterThread((error) => {
+      throw error;
+    });
+const store = await SqliteStore.open({ dataDir: dir, ...(writerThread ? { writerThread } : {}) });
 const ledger = new LedgerWriter({ store: store.ledger });
-const decisions = new SqliteDecisionLog({ path: join(dir, 'decisions.sqlite'), ...(inline ? { worker: null } : {}) });
+const decisions = new SqliteDecisionLog({ path: join(dir, 'decisions.sqlite'), ...(writerThread ? { writerThread } : {}) });
 
 function row(id: string, kind: LedgerEntry['kind'], requestId: string): LedgerEntry {
   const now = Date.now();

@@ -8,6 +8,7 @@ import type { Clock } from '../accounting/clock.js';
 import { MetricAlertSink, type AlertCounter } from '../accounting/metric-alert-sink.js';
 import { WebhookAlertSink } from '../accounting/webhook-alert-sink.js';
 import { MemoryStore } from '../state/memory-store.js';
+import type { SqliteJobThread } from '../state/sqlite-job-thread.js';
 import { SqliteStore } from '../state/sqlite-store.js';
 import type { Store } from '../state/store.js';
 import { GatewayAccounting, type SharedRateLimiter } from './gateway-accounting.js';
@@ -27,6 +28,8 @@ export interface OpenGatewayAccountingOptions {
   /** Shared per-key RPM/TPM (Redis, scale-out); in-process by default. */
   sharedRates?: SharedRateLimiter;
   clock?: Clock;
+  /** The process's SQLite writer thread (openSqliteWriterThread): the SQLite ledger's batches are written there. */
+  writerThread?: SqliteJobThread;
 }
 
 const ALERT_METRIC = 'switchyard_budget_alerts_total';
@@ -42,12 +45,10 @@ function alertCounter(registry: Registry): AlertCounter {
   });
 }
 
-/** In a build the ledger is written by a thread of its own; if that thread dies, it is logged here as well as through the retried batch. */
 function openSqliteStore(options: OpenGatewayAccountingOptions): Promise<SqliteStore> {
-  const logger = options.logger;
   return SqliteStore.open({
     dataDir: options.dataDir ?? options.config.dataDir,
-    ...(logger === undefined ? {} : { onLedgerThreadError: (error: Error) => logger.error({ err: error }, 'ledger writer thread failed') }),
+    ...(options.writerThread === undefined ? {} : { writerThread: options.writerThread }),
   });
 }
 

@@ -6,12 +6,15 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { createTelemetry, type Telemetry } from '../telemetry/create-telemetry.js';
 import { createTracing } from '../telemetry/create-tracing.js';
 import { SqliteDecisionLog } from '../telemetry/sqlite-decision-log.js';
+import type { SqliteWriterThread } from '../telemetry/sqlite-writer-thread.js';
 
 export interface OpenTelemetryOptions {
   /** Overrides `config.dataDir` (the `--data-dir` option). */
   dataDir?: string;
   /** A logger to use instead of one built from `config.logging` (tests). */
   logger?: Logger;
+  /** The process's SQLite writer thread: the decision log's records are written there. */
+  writerThread?: SqliteWriterThread;
 }
 
 /**
@@ -23,12 +26,17 @@ export async function openTelemetry(config: GatewayConfig, options: OpenTelemetr
   const settings = config.telemetry;
   const retentionMs = settings.decisions.retentionDays * 86_400_000;
   let decisionLog: SqliteDecisionLog | undefined;
-  // The log is opened before the logger exists; its writer thread's failures reach the logger once it does.
+  // The log is opened before the logger exists; its write failures reach the logger once it does.
   let reportDecisionLogError: (error: Error) => void = () => {};
   if (settings.decisions.store === 'sqlite') {
     const dir = options.dataDir ?? config.dataDir;
     await mkdir(dir, { recursive: true });
-    decisionLog = new SqliteDecisionLog({ path: join(dir, 'decisions.sqlite'), retentionMs, onError: (error) => reportDecisionLogError(error) });
+    decisionLog = new SqliteDecisionLog({
+      path: join(dir, 'decisions.sqlite'),
+      retentionMs,
+      onError: (error) => reportDecisionLogError(error),
+      ...(options.writerThread === undefined ? {} : { writerThread: options.writerThread }),
+    });
   }
   let tracing;
   if (settings.tracing.enabled) {

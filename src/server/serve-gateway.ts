@@ -7,6 +7,7 @@ import type { Gateway, GatewaySummary } from '../engine/gateway.js';
 import type { GatewayAccounting } from '../engine/gateway-accounting.js';
 import { openGatewayAccounting } from '../engine/open-gateway-accounting.js';
 import { openScaleOut } from '../engine/open-scale-out.js';
+import { openSqliteWriterThread } from '../engine/open-sqlite-writer-thread.js';
 import type { ModelLimits } from '../spec/model-profile.js';
 import { warmUpTokenizers } from '../engine/warm-up-tokenizers.js';
 import { annotateDecisionLog } from '../engine/learning/annotate-decision-log.js';
@@ -67,8 +68,16 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
   const { config } = options;
   const env = options.env ?? process.env;
   const dataDir = options.dataDir ?? config.dataDir;
-  const telemetry = await openTelemetry(config, { dataDir, ...(options.logger ? { logger: options.logger } : {}) });
+  // The SQLite ledger and decision log write on one thread; its deaths reach the logger once there is one.
+  let reportWriterThreadError: (error: Error) => void = () => {};
+  const writerThread = openSqliteWriterThread((error) => reportWriterThreadError(error));
+  const telemetry = await openTelemetry(config, {
+    dataDir,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(writerThread === undefined ? {} : { writerThread }),
+  });
   const log = telemetry.logger;
+  reportWriterThreadError = (error) => log.error({ err: error }, 'SQLite writer thread failed');
   // Deployment limits for the shared rate and concurrency checks, refreshed on every (re)build.
   let limits = new Map<string, ModelLimits>();
   // API keys' RPM/TPM are counted under `key:<id>`; their limits are known once a request shows them.
@@ -91,6 +100,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Runnin
       dataDir,
       logger: log,
       metricsRegistry: telemetry.metrics.registry,
+      ...(writerThread === undefined ? {} : { writerThread }),
       ...(scaleOut.store === undefined ? {} : { store: scaleOut.store }),
       ...(shared === undefined ? {} : { counter: shared.budgetCounter, sharedRates: shared.rateLimiter }),
     });

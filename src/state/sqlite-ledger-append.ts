@@ -25,7 +25,7 @@ function addToDaily(daily: Map<string, DailySum>, scope: BudgetScope, scopeId: s
 
 /**
  * A ledger entry as the insert binds it, in column order but for `cost_nanos` (derived). Batches
- * go to the ledger writer thread in this form: a structured clone of an array of values costs
+ * go to the SQLite writer thread in this form: a structured clone of an array of values costs
  * the event loop about half of what cloning the entry objects does (every property name is
  * written out again for every object).
  */
@@ -79,8 +79,8 @@ export function toLedgerRowValues(entry: LedgerEntry): LedgerRowValues {
 
 /**
  * The ledger's one write: a batch of rows and the daily spend rollups of its request rows, in
- * one IMMEDIATE transaction on `db`. Shared by the store's main connection and the ledger writer
- * thread's own connection, so that both write exactly the same rows.
+ * one IMMEDIATE transaction on `db`. Shared by the store's main connection and the ledger's job
+ * on the writer thread's own connection, so that both write exactly the same rows.
  */
 export function prepareLedgerAppend(db: Database): (rows: readonly LedgerRowValues[]) => void {
   // Positional parameters: binding 21 named ones costs a property lookup per column per row.

@@ -5,7 +5,7 @@ import type { LedgerEntry, LedgerEntryKind } from './ledger-entry.js';
 import type { LedgerListQuery, LedgerStore, ScopeSpend, SpendGroupBy, SpendReportQuery, SpendRow } from './ledger-store.js';
 import { sortSpendRows } from './sort-spend-rows.js';
 import { prepareLedgerAppend, toLedgerRowValues, type LedgerRowValues } from './sqlite-ledger-append.js';
-import type { SqliteLedgerThread } from './sqlite-ledger-thread.js';
+import type { SqliteJobChannel } from './sqlite-job-thread.js';
 import { DAY_MS, HOUR_MS, epochDay, timeBucketLabel } from './spend-group-label.js';
 import { nanosToUsd } from './usd-nanos.js';
 import type { WalSyncer } from './wal-syncer.js';
@@ -95,13 +95,13 @@ const GROUP_EXPRESSIONS: Record<SpendGroupBy, string> = {
 export interface SqliteLedgerStoreOptions {
   /** Syncs the WAL after batches written on this connection. */
   walSyncer?: WalSyncer;
-  /** Writes the batches on a connection of its own, off the event loop, while it is usable. */
-  thread?: SqliteLedgerThread;
+  /** The ledger's job in the SQLite writer thread: writes the batches on a connection of its own, off the event loop, while it is usable. */
+  thread?: SqliteJobChannel;
 }
 
 /**
  * The ledger in the store's SQLite file. Reads run on the store's connection; batches go to the
- * ledger writer thread when there is one (a build; see SqliteStore) and are written here otherwise.
+ * ledger's job in the SQLite writer thread when there is one (see SqliteStore) and are written here otherwise.
  */
 export class SqliteLedgerStore implements LedgerStore {
   private readonly append: (rows: readonly LedgerRowValues[]) => void;
@@ -112,7 +112,7 @@ export class SqliteLedgerStore implements LedgerStore {
 
   /** Syncs the WAL after each batch written here when SQLite itself does not (synchronous=NORMAL). */
   private readonly walSyncer: WalSyncer | undefined;
-  private readonly thread: SqliteLedgerThread | undefined;
+  private readonly thread: SqliteJobChannel | undefined;
 
   constructor(db: Database, options: SqliteLedgerStoreOptions = {}) {
     this.walSyncer = options.walSyncer;
@@ -139,7 +139,7 @@ export class SqliteLedgerStore implements LedgerStore {
   async appendEntries(entries: readonly LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
     // The thread replies after its commit, so reads on this connection see the rows once this resolves (WAL).
-    if (this.thread?.usable === true) return this.thread.append(entries);
+    if (this.thread?.usable === true) return this.thread.run(entries.map(toLedgerRowValues));
     this.append(entries.map(toLedgerRowValues));
     await this.walSyncer?.sync();
   }

@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { GatewayError } from '../errors/gateway-error.js';
 import { SqliteAlertStateStore } from './sqlite-alert-state-store.js';
 import { SqliteBudgetStore } from './sqlite-budget-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteLedgerStore } from './sqlite-ledger-store.js';
-import { SqliteLedgerThread } from './sqlite-ledger-thread.js';
+import { LEDGER_JOB, type LedgerJobData } from './sqlite-ledger-job.js';
+import type { SqliteJobChannel, SqliteJobThread } from './sqlite-job-thread.js';
 import { applySqliteMigrations } from './sqlite-migrations.js';
 import { WalSyncer } from './wal-syncer.js';
 import type { Store } from './store.js';
@@ -34,26 +34,17 @@ export interface SqliteStoreOptions {
    */
   durableLedger?: boolean;
   /**
-   * The script of the thread that writes the ledger on a connection of its own, so that the
-   * transactions and WAL syncs leave the event loop. Default: the compiled `sqlite-ledger-worker.js`
-   * beside this module when it is there (a build). `null`, or no such file (running from the
-   * TypeScript sources), writes the ledger on the main connection.
+   * The process's SQLite writer thread (see SqliteJobThread, whose script must serve the ledger's
+   * job): ledger batches are written there, on a connection of its own, so that the transactions
+   * and WAL syncs leave the event loop. Without it the ledger is written on the main connection.
    */
-  ledgerWorker?: URL | null;
-  /** Told when the ledger writer thread dies (the batches it had not confirmed are rejected, for the ledger writer to retry). */
-  onLedgerThreadError?: (error: Error) => void;
-}
-
-/** The compiled ledger writer beside this module, when this module is compiled too. */
-function defaultLedgerWorker(): URL | null {
-  const script = new URL('./sqlite-ledger-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(script)) ? script : null;
+  writerThread?: SqliteJobThread;
 }
 
 /**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; every call is a
- * short indexed statement. Ledger batches, the one steady stream of writes, go to a writer thread
- * with its own connection where a compiled one is at hand; keys, budgets and alert state are
+ * short indexed statement. Ledger batches, the one steady stream of writes, go to the writer thread
+ * with its own connection when one is given; keys, budgets and alert state are
  * written rarely, on the main connection (busy_timeout on both lets each wait for the other's lock).
  */
 export class SqliteStore implements Store {
@@ -66,18 +57,18 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
   private readonly walSyncer: WalSyncer | undefined;
-  private readonly ledgerThread: SqliteLedgerThread | undefined;
+  private readonly ledgerThread: SqliteJobChannel | undefined;
 
-  private constructor(db: Database.Database, path: string, walSyncer: WalSyncer | undefined, ledgerThread: SqliteLedgerThread | undefined) {
+  private constructor(db: Database.Database, path: string, walSyncer: WalSyncer | undefined, writerThread: SqliteJobThread | undefined, ledgerJob: LedgerJobData) {
     this.db = db;
     this.path = path;
     this.walSyncer = walSyncer;
-    this.ledgerThread = ledgerThread;
-    // Before the thread's first batch: it prepares its statements against the migrated schema.
+    // Before the job opens in the thread: it prepares its statements against the migrated schema.
     applySqliteMigrations(db);
+    this.ledgerThread = writerThread?.open(LEDGER_JOB, ledgerJob);
     this.keys = new SqliteKeyStore(db);
     this.budgets = new SqliteBudgetStore(db);
-    this.ledger = new SqliteLedgerStore(db, { ...(walSyncer ? { walSyncer } : {}), ...(ledgerThread ? { thread: ledgerThread } : {}) });
+    this.ledger = new SqliteLedgerStore(db, { ...(walSyncer ? { walSyncer } : {}), ...(this.ledgerThread ? { thread: this.ledgerThread } : {}) });
     this.alerts = new SqliteAlertStateStore(db);
   }
 
@@ -96,18 +87,8 @@ export class SqliteStore implements Store {
       db.pragma('foreign_keys = ON');
       const syncWal = synchronous === 'NORMAL' && (options.durableLedger ?? true);
       const walPath = `${path}-wal`;
-      const script = options.ledgerWorker === undefined ? defaultLedgerWorker() : options.ledgerWorker;
-      const thread =
-        script === null
-          ? undefined
-          : new SqliteLedgerThread({
-              script,
-              path,
-              synchronous,
-              ...(syncWal ? { walPath } : {}),
-              ...(options.onLedgerThreadError ? { onError: options.onLedgerThreadError } : {}),
-            });
-      return new SqliteStore(db, path, syncWal ? new WalSyncer(walPath) : undefined, thread);
+      const ledgerJob: LedgerJobData = { path, synchronous, ...(syncWal ? { walPath } : {}) };
+      return new SqliteStore(db, path, syncWal ? new WalSyncer(walPath) : undefined, options.writerThread, ledgerJob);
     } catch (error) {
       db?.close();
       throw new GatewayError('unavailable', `cannot open the SQLite store at ${path}: ${(error as Error).message}`, { cause: error });
@@ -124,7 +105,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    // The thread's batches are committed before its connection closes; then the WAL handle goes: closing the last connection checkpoints and deletes the WAL file.
+    // The job's batches are committed before its connection in the thread closes; then the WAL handle goes: closing the last connection checkpoints and deletes the WAL file.
     await this.ledgerThread?.close();
     await this.walSyncer?.close();
     if (this.db.open) this.db.close();

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { DecisionLog, DecisionQuery, DecisionRecord } from './decision-record.js';
-import { SqliteDecisionThread } from './sqlite-decision-thread.js';
+import { DECISION_JOB, type DecisionJobData, type DecisionJobPayload } from './sqlite-decision-job.js';
 import { DECISION_LOG_SCHEMA, prepareDecisionWrites, type DecisionWrites } from './sqlite-decision-writes.js';
+import type { SqliteWriterJob, SqliteWriterThread } from './sqlite-writer-thread.js';
 
 export interface SqliteDecisionLogOptions {
   /** A database file (e.g. `<dataDir>/decisions.sqlite`) or `:memory:`. */
@@ -16,30 +15,23 @@ export interface SqliteDecisionLogOptions {
   flushBatch?: number;
   now?: () => number;
   /**
-   * The script of the thread that serializes and inserts the records on a connection of its own.
-   * Default: the compiled `sqlite-decision-worker.js` beside this module when it is there (a
-   * build). `null`, no such file (running from the TypeScript sources) or a `:memory:` path
-   * writes on the log's own connection.
+   * The process's SQLite writer thread, whose script serves the log's job (DECISION_JOB): the
+   * records are serialized and inserted there, on a connection of its own. Without it, or with a
+   * `:memory:` path, they are written on the log's own connection.
    */
-  worker?: URL | null;
-  /** Told when the writer thread dies or a write fails; the records are queued again, not lost. */
+  writerThread?: SqliteWriterThread;
+  /** Told when a write fails (the records are queued again, not lost) or records are dropped. */
   onError?: (error: Error) => void;
 }
 
 /** Records kept queued while writes fail, before the oldest are dropped. */
 const MAX_PENDING = 50_000;
 
-/** The compiled writer thread beside this module, when this module is compiled too. */
-function defaultWorker(): URL | null {
-  const script = new URL('./sqlite-decision-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(script)) ? script : null;
-}
-
 /**
  * The decision audit log in a SQLite file of its own, so that it needs nothing from the store's
  * migrations. Appends never touch the disk on the request path: they queue in memory and are
- * written in one transaction per flush, by a writer thread with its own connection where a
- * compiled one is at hand (serializing a ~1.6 kB record costs more than cloning it to the
+ * written in one transaction per flush, by the writer thread with its own connection when one
+ * is given (serializing a ~1.6 kB record costs more than cloning it to the
  * thread), else on this connection; retention is applied on a timer. The record is kept whole as
  * JSON beside the few columns queries filter on. Reads run here and first wait for every write
  * handed out before them.
@@ -52,7 +44,7 @@ export class SqliteDecisionLog implements DecisionLog {
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
   private readonly writes: DecisionWrites;
-  private readonly thread: SqliteDecisionThread | undefined;
+  private readonly thread: SqliteWriterJob | undefined;
   private readonly onError: (error: Error) => void;
   /** The last write handed to the thread; the thread answers in order, so it settles after every earlier one. */
   private lastWrite: Promise<void> = Promise.resolve();
@@ -70,8 +62,8 @@ export class SqliteDecisionLog implements DecisionLog {
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? (() => {});
     this.writes = prepareDecisionWrites(this.db);
-    const script = options.path === ':memory:' ? null : options.worker === undefined ? defaultWorker() : options.worker;
-    this.thread = script === null ? undefined : new SqliteDecisionThread({ script, path: options.path, onError: this.onError });
+    const data: DecisionJobData = { path: options.path };
+    this.thread = options.path === ':memory:' ? undefined : options.writerThread?.open(DECISION_JOB, data);
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 1_000);
     this.timer.unref();
   }
@@ -89,8 +81,8 @@ export class SqliteDecisionLog implements DecisionLog {
     this.pending = [];
     if (this.thread?.usable === true) {
       try {
-        const written = this.thread.write(pruneBefore === undefined ? { records } : { records, pruneBefore });
-        this.lastWrite = written.catch(() => this.requeue(records));
+        const payload: DecisionJobPayload = pruneBefore === undefined ? { records } : { records, pruneBefore };
+        this.lastWrite = this.thread.run(payload).catch((error: unknown) => this.requeue(records, error as Error));
         return;
       } catch (error) {
         this.onError(new Error(`decision records could not be passed to the writer thread; written on the main thread: ${(error as Error).message}`, { cause: error }));
@@ -130,7 +122,7 @@ export class SqliteDecisionLog implements DecisionLog {
     return rows.map((row) => JSON.parse(row.body) as DecisionRecord);
   }
 
-  /** Writes what is queued, ends the writer thread and closes the file. */
+  /** Writes what is queued, closes the job in the writer thread and closes the file. */
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.written();
@@ -151,8 +143,9 @@ export class SqliteDecisionLog implements DecisionLog {
     if (pruneBefore !== undefined) this.writes.prune(pruneBefore);
   }
 
-  /** After a failed thread write (the thread has reported it). */
-  private requeue(records: DecisionRecord[]): void {
+  /** After a failed thread write. */
+  private requeue(records: DecisionRecord[], error: Error): void {
+    this.onError(new Error(`decision records were not confirmed by the writer thread and are queued again: ${error.message}`, { cause: error }));
     this.pending = [...records, ...this.pending];
     const excess = this.pending.length - MAX_PENDING;
     if (excess <= 0) return;

@@ -3,12 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { finished, makeDecision } from '../../test/dashboard/telemetry-fixtures.js';
-import { REPO, transpileSources } from '../../test/support/transpile-sources.js';
-import type { DecisionQuery } from './decision-record.js';
-import { toDecisionRecord } from './decision-recorder.js';
-import { MemoryDecisionLog } from './memory-decision-log.js';
-import { SqliteDecisionLog } from './sqlite-decision-log.js';
+import Database from 'better-sqlite3';
+import type { LedgerEntry } from '../../src/state/ledger-entry.js';
+import { SqliteJobThread } from '../../src/state/sqlite-job-thread.js';
+import { SqliteStore } from '../../src/state/sqlite-store.js';
+import type { DecisionQuery } from '../../src/telemetry/decision-record.js';
+import { toDecisionRecord } from '../../src/telemetry/decision-recorder.js';
+import { MemoryDecisionLog } from '../../src/telemetry/memory-decision-log.js';
+import { SqliteDecisionLog } from '../../src/telemetry/sqlite-decision-log.js';
+import { finished, makeDecision } from '../dashboard/telemetry-fixtures.js';
+import { REPO, transpileSources } from '../support/transpile-sources.js';
 
 const records = [
   toDecisionRecord(makeDecision('d1', 'coding', [['big/m', 0.1], ['small/m', 0.01]]), finished('r1', 'big/m', { at: 1_000 })),
@@ -26,9 +30,13 @@ const records = [
 ];
 
 // The writer thread runs compiled JavaScript: the sources, types stripped, inside the checkout so
-// that the thread resolves better-sqlite3 from node_modules.
+// that the thread resolves better-sqlite3 from node_modules. Its script is the gateway's, which
+// serves the decision log's job and the ledger's.
 const compiled = join(REPO, 'test-artifacts', `decision-thread-${process.pid}`);
-const worker = pathToFileURL(join(compiled, 'src', 'telemetry', 'sqlite-decision-worker.js'));
+const worker = pathToFileURL(join(compiled, 'src', 'engine', 'sqlite-writer-worker.js'));
+/** The log's options for a thread running `script`, or for none. */
+const thread = (script: URL | null, onError?: (error: Error) => void): { writerThread?: SqliteJobThread } =>
+  script === null ? {} : { writerThread: new SqliteJobThread({ script, ...(onError ? { onError } : {}) }) };
 beforeAll(() => transpileSources(compiled));
 afterAll(() => rmSync(compiled, { recursive: true, force: true }));
 
@@ -64,7 +72,7 @@ describe.each([
     dir = mkdtempSync(join(tmpdir(), 'decisions-'));
     const path = join(dir, 'decisions.sqlite');
     const now = (): number => 10_000;
-    const sqlite = new SqliteDecisionLog({ path, now, worker: script });
+    const sqlite = new SqliteDecisionLog({ path, now, ...thread(script) });
     const memory = new MemoryDecisionLog({ now });
     for (const record of records) {
       sqlite.append(record);
@@ -82,7 +90,7 @@ describe.each([
     expect((await sqlite.query({ limit: 2 })).map((r) => r.id)).toEqual(['d5', 'd4']);
     sqlite.append({ ...records[0]!, id: 'd6', at: 6_000 });
     await sqlite.close();
-    const reopened = new SqliteDecisionLog({ path, now, worker: script });
+    const reopened = new SqliteDecisionLog({ path, now, ...thread(script) });
     expect((await reopened.query({})).map((r) => r.id)).toEqual(['d6', 'd5', 'd4', 'd3', 'd2', 'd1']);
     await reopened.close();
   });
@@ -90,7 +98,7 @@ describe.each([
   it('drops records past retention', async () => {
     dir = mkdtempSync(join(tmpdir(), 'decisions-'));
     let now = 10_000;
-    const log = new SqliteDecisionLog({ path: join(dir, 'decisions.sqlite'), retentionMs: 5_000, now: () => now, worker: script });
+    const log = new SqliteDecisionLog({ path: join(dir, 'decisions.sqlite'), retentionMs: 5_000, now: () => now, ...thread(script) });
     for (const record of records) log.append(record);
     expect(await log.query({})).toHaveLength(0);
     now = 6_500;
@@ -109,15 +117,17 @@ describe('SqliteDecisionLog writer thread failures', () => {
 
   it('queues the records of a thread that dies again, says so, and writes them with the next thread', async () => {
     const errors: Error[] = [];
+    const threadErrors: Error[] = [];
     const path = join(dir, 'dies-once.sqlite');
-    const log = new SqliteDecisionLog({ path, now: () => 10_000, worker: dyingWorker(1), onError: (error) => errors.push(error) });
+    const log = new SqliteDecisionLog({ path, now: () => 10_000, ...thread(dyingWorker(1), (error) => threadErrors.push(error)), onError: (error) => errors.push(error) });
     for (const record of records) log.append(record);
     log.flush();
     await expect.poll(() => errors.length).toBe(1);
-    expect(errors[0]?.message).toMatch(/writer thread died \(it exited with code 3\); the records of its 1 unanswered requests are queued again/);
+    expect(errors[0]?.message).toMatch(/queued again: The SQLite writer thread died \(it exited with code 3\); 1 writes were not confirmed/);
+    expect(threadErrors).toHaveLength(1);
     log.flush();
     await log.close();
-    const reopened = new SqliteDecisionLog({ path, now: () => 10_000, worker: null });
+    const reopened = new SqliteDecisionLog({ path, now: () => 10_000 });
     expect((await reopened.query({})).map((r) => r.id)).toEqual(['d3', 'd2', 'd1']);
     await reopened.close();
     expect(errors).toHaveLength(1);
@@ -125,7 +135,8 @@ describe('SqliteDecisionLog writer thread failures', () => {
 
   it('writes on its own connection once the thread cannot be started, without losing a record', async () => {
     const errors: Error[] = [];
-    const log = new SqliteDecisionLog({ path: join(dir, 'no-thread.sqlite'), now: () => 10_000, worker: pathToFileURL(join(compiled, 'no-such-worker.js')), onError: (error) => errors.push(error) });
+    const threadErrors: Error[] = [];
+    const log = new SqliteDecisionLog({ path: join(dir, 'no-thread.sqlite'), now: () => 10_000, ...thread(pathToFileURL(join(compiled, 'no-such-worker.js')), (error) => threadErrors.push(error)), onError: (error) => errors.push(error) });
     for (const record of records) {
       log.append(record);
       log.flush();
@@ -133,10 +144,42 @@ describe('SqliteDecisionLog writer thread failures', () => {
       expect((await log.query({ limit: 1 })).map((r) => r.id)).toEqual([record.id]);
     }
     expect(errors).toHaveLength(3);
-    expect(errors[2]?.message).toMatch(/written on the main thread from now on/);
+    expect(threadErrors).toHaveLength(3);
+    expect(threadErrors[2]?.message).toMatch(/written on the main thread from now on/);
     log.append({ ...records[0]!, id: 'd4', at: 4_000 });
     expect(await log.get('d4')).toMatchObject({ id: 'd4' });
     expect(errors).toHaveLength(3);
     await log.close();
+  });
+});
+
+describe('SqliteDecisionLog and the SQLite ledger on one writer thread', () => {
+  it('both write through the one thread, its death rejects the work of both, and closing both ends it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'decisions-'));
+    const threadErrors: Error[] = [];
+    const writerThread = new SqliteJobThread({ script: dyingWorker(1), onError: (error) => threadErrors.push(error) });
+    const store = await SqliteStore.open({ dataDir: dir, writerThread });
+    const log = new SqliteDecisionLog({ path: join(dir, 'decisions.sqlite'), now: () => 10_000, writerThread });
+    const entry: LedgerEntry = {
+      id: 'l1', kind: 'request', requestId: 'r1', keyId: 'k1', inputTokens: 1, outputTokens: 1, cachedInputTokens: 0,
+      costUsd: 1, latencyMs: 1, outcome: 'ok', cacheHit: false, streamed: false, startedAt: 1_000, endedAt: 1_000,
+    };
+    for (const record of records) log.append(record);
+    log.flush();
+    await expect(store.ledger.appendEntries([entry])).rejects.toThrow(/2 writes were not confirmed/);
+    expect(threadErrors).toHaveLength(1);
+    // The next thread opens both jobs: the retried batch and the queued records are written there.
+    await store.ledger.appendEntries([entry]);
+    log.flush();
+    expect((await log.query({})).map((r) => r.id)).toEqual(['d3', 'd2', 'd1']);
+    await log.close();
+    expect(await store.ledger.countEntries()).toBe(1);
+    await store.close();
+    // Both files were written by the thread's connections, and neither is held open any more.
+    const decisions = new Database(join(dir, 'decisions.sqlite'), { readonly: true });
+    expect(decisions.prepare('SELECT COUNT(*) AS n FROM decision_log').get()).toEqual({ n: 3 });
+    decisions.close();
+    expect(threadErrors).toHaveLength(1);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
