@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { SqliteJobReply, SqliteJobRequest } from './sqlite-job-messages.js';
 
@@ -8,6 +8,8 @@ export interface SqliteJobThreadOptions {
   script: URL;
   /** Told, loudly, each time the thread dies and when it is given up on. */
   onError?: (error: Error) => void;
+  /** The thread's V8 heap limits (Worker `resourceLimits`). */
+  resourceLimits?: ResourceLimits;
 }
 
 /** A job registered with the thread, as its owner uses it. */
@@ -100,7 +102,7 @@ export class SqliteJobThread {
   }
 
   private start(): Running {
-    const worker = new Worker(this.options.script);
+    const worker = new Worker(this.options.script, this.options.resourceLimits === undefined ? {} : { resourceLimits: this.options.resourceLimits });
     const running: Running = { worker, waiters: new Map() };
     worker.unref();
     for (const [kind, data] of this.jobs) worker.postMessage({ open: kind, data } satisfies SqliteJobRequest);

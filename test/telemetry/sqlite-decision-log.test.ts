@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { SQLITE_WRITER_RESOURCE_LIMITS } from '../../src/engine/open-sqlite-writer-thread.js';
 import type { LedgerEntry } from '../../src/state/ledger-entry.js';
 import { SqliteJobThread } from '../../src/state/sqlite-job-thread.js';
 import { SqliteStore } from '../../src/state/sqlite-store.js';
@@ -157,7 +158,8 @@ describe('SqliteDecisionLog and the SQLite ledger on one writer thread', () => {
   it('both write through the one thread, its death rejects the work of both, and closing both ends it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'decisions-'));
     const threadErrors: Error[] = [];
-    const writerThread = new SqliteJobThread({ script: dyingWorker(1), onError: (error) => threadErrors.push(error) });
+    // With the heap limits the gateway gives the thread.
+    const writerThread = new SqliteJobThread({ script: dyingWorker(1), onError: (error) => threadErrors.push(error), resourceLimits: SQLITE_WRITER_RESOURCE_LIMITS });
     const store = await SqliteStore.open({ dataDir: dir, writerThread });
     const log = new SqliteDecisionLog({ path: join(dir, 'decisions.sqlite'), now: () => 10_000, writerThread });
     const entry: LedgerEntry = {
