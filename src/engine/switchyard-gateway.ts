@@ -34,8 +34,8 @@ export interface SwitchyardGatewayOptions {
   pools: UpstreamPools;
   stats: AttemptStatsSink & {
     all(): ReadonlyMap<string, LiveStats>;
-    /** `all()` narrowed to these deployments, when the sink can do it without building the rest. */
-    some?(deploymentIds: readonly string[]): ReadonlyMap<string, LiveStats>;
+    /** `all()` narrowed to these deployments, without building the rest. */
+    some(deploymentIds: readonly string[]): ReadonlyMap<string, LiveStats>;
   };
   summary: GatewaySummary;
   /** Analysis and scoring dependencies for routing (token counter, task classifier, cost estimator). */
@@ -88,12 +88,11 @@ export class SwitchyardGateway implements Gateway {
     const model = arm?.target ?? merged.model;
     const resolved = resolveTarget(this.tables, model, context.policy);
     const target = restrictToAllowed(this.tables, model, resolved, context.principal?.allowedModels);
-    const stats = this.options.stats;
     const decision = decide({
       request: merged,
       candidates: target.candidates,
       // Only the candidates' stats are read.
-      stats: stats.some === undefined ? stats.all() : stats.some(target.candidates.map((candidate) => candidate.id)),
+      stats: this.options.stats.some(target.candidates.map((candidate) => candidate.id)),
       policy: target.policy,
       requested: merged.model,
       deps: learning === undefined ? this.options.routingDeps : learning.routingDeps(this.options.routingDeps, merged, target.policy.name),
