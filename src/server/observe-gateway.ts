@@ -123,7 +123,7 @@ export function observeGateway(gateway: Gateway, observer: GatewayObserver | und
     if (last !== undefined) base.deploymentId = last;
     if (context.principal !== undefined) base.principalId = context.principal.keyId;
     if (decision !== undefined) {
-      observer.decisionMade?.({ requestId: context.requestId, at: now(), decision, ...(base.principalId ? { principalId: base.principalId } : {}) });
+      announce(context, decision);
       base.decisionId = decision.id;
       base.policy = decision.policy;
       base.task = decision.profile.task;
