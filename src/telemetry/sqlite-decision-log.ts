@@ -9,7 +9,10 @@ export interface SqliteDecisionLogOptions {
   path: string;
   /** Records older than this are deleted (default 30 days). */
   retentionMs?: number;
-  /** Appends are written in one transaction at most this often (default 1 s). */
+  /**
+   * Without the writer thread, appends are written in one transaction at most this often
+   * (default 1 s); with it, they are handed to the thread on the next turn of the event loop.
+   */
   flushIntervalMs?: number;
   /** …or as soon as this many are waiting (default 500). */
   flushBatch?: number;
@@ -30,7 +33,8 @@ const MAX_PENDING = 50_000;
 /**
  * The decision audit log in a SQLite file of its own, so that it needs nothing from the store's
  * migrations. Appends never touch the disk on the request path: they queue in memory and are
- * written in one transaction per flush, by the writer thread with its own connection when one
+ * written in one transaction per flush (every turn of the event loop that appended, with the
+ * thread; about once a second without it), by the writer thread with its own connection when one
  * is given (serializing a ~1.6 kB record costs more than cloning it to the
  * thread), else on this connection; retention is applied on a timer. The record is kept whole as
  * JSON beside the few columns queries filter on. Reads run here and first wait for every write
@@ -70,8 +74,15 @@ export class SqliteDecisionLog implements DecisionLog {
 
   append(record: DecisionRecord): void {
     this.pending.push(record);
-    if (this.pending.length >= this.flushBatch) setImmediate(() => this.flush());
+    // With the writer thread, records go out on the next turn of the event loop: the post copies
+    // them, and a record held here for up to a second would outlive two scavenges and be promoted,
+    // which made the old generation fill with dead records and doubled full collections. Batches
+    // of a second are kept for writes on this thread, where each batch is a transaction.
+    if (this.pending.length === 1 && this.thread?.usable === true) setImmediate(this.flushSoon);
+    else if (this.pending.length === this.flushBatch) setImmediate(this.flushSoon);
   }
+
+  private readonly flushSoon = (): void => this.flush();
 
   /** Hands what is queued to the writer and applies retention (at most once a minute). */
   flush(): void {

@@ -109,6 +109,43 @@ describe.each([
   });
 });
 
+describe('SqliteDecisionLog flush timing', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'decisions-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Rows in the file as another connection sees them, without the log's own read (which flushes). */
+  const rowsIn = (path: string): number => {
+    const reader = new Database(path, { readonly: true });
+    try {
+      return (reader.prepare('SELECT COUNT(*) AS n FROM decision_log').get() as { n: number }).n;
+    } finally {
+      reader.close();
+    }
+  };
+
+  it('with the writer thread, hands records over on the next turn of the event loop, not after the interval', async () => {
+    const path = join(dir, 'soon.sqlite');
+    const log = new SqliteDecisionLog({ path, now: () => 10_000, flushIntervalMs: 3_600_000, ...thread(worker) });
+    for (const record of records) log.append(record);
+    await expect.poll(() => rowsIn(path), { timeout: 5_000 }).toBe(3);
+    await log.close();
+  });
+
+  it('on its own connection, keeps them for one transaction per interval or per full batch', async () => {
+    const path = join(dir, 'batched.sqlite');
+    const log = new SqliteDecisionLog({ path, now: () => 10_000, flushIntervalMs: 3_600_000, flushBatch: 4 });
+    for (const record of records) log.append(record);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(rowsIn(path)).toBe(0);
+    log.append({ ...records[0]!, id: 'd4', at: 4_000 });
+    await expect.poll(() => rowsIn(path)).toBe(4);
+    await log.close();
+  });
+});
+
 describe('SqliteDecisionLog writer thread failures', () => {
   let dir: string;
   beforeAll(() => {
