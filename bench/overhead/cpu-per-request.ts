@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { Pool } from 'undici';
 import { configSchema } from '../../src/config/config-schema.js';
 import { serveGateway } from '../../src/server/serve-gateway.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
+import { batchedLogDestination } from '../../src/telemetry/tick-batched-destination.js';
 import { benchDeployments, benchRequestBody } from './bench-workload.js';
 import { heapAllocatedDuring } from './heap-allocated-during.js';
 import { mainThreadCpuNs } from './main-thread-cpu.js';
@@ -45,7 +45,7 @@ const config = configSchema.parse({
   logging: { level: 'info' },
 });
 // The production logger (redaction included), writing asynchronously as it does to stdout.
-const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
+const logger = createLogger({ level: 'info', destination: batchedLogDestination('/dev/null') });
 const running = await serveGateway({ config, env: {}, port: 0, host: '127.0.0.1', watch: false, logger });
 const created = await running.accounting.accounting.keys.createKey({ owner: 'bench', team: 'bench' });
 

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { configSchema } from '../../src/config/config-schema.js';
 import { applyServerV8Flags } from '../../src/server/apply-server-v8-flags.js';
 import { serveGateway } from '../../src/server/serve-gateway.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
+import { batchedLogDestination } from '../../src/telemetry/tick-batched-destination.js';
 import { benchDeployments } from './bench-workload.js';
 import { announceReady } from './announce-ready.js';
 
@@ -39,7 +39,7 @@ const config = configSchema.parse({
 });
 
 // The production logger (redaction included), writing asynchronously as it does to stdout.
-const logger = createLogger({ level: off.has('logs') ? 'warn' : 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
+const logger = createLogger({ level: off.has('logs') ? 'warn' : 'info', destination: batchedLogDestination('/dev/null') });
 const running = await serveGateway({ config, env: {}, port: 0, host: '127.0.0.1', watch: false, logger });
 const created = await running.accounting.accounting.keys.createKey({ owner: 'bench', team: 'bench' });
 if (process.send !== undefined) process.send({ key: `Bearer ${created.key}` });

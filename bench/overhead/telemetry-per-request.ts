@@ -1,10 +1,10 @@
-import { pino } from 'pino';
 import type { ChatResult, Gateway } from '../../src/engine/gateway.js';
 import { observeGateway } from '../../src/server/observe-gateway.js';
 import type { ChatRequest } from '../../src/spec/chat-request.js';
 import type { ChatResponse } from '../../src/spec/chat-response.js';
 import type { Decision } from '../../src/spec/decision.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
+import { batchedLogDestination } from '../../src/telemetry/tick-batched-destination.js';
 import { createTelemetry } from '../../src/telemetry/create-telemetry.js';
 import { heapAllocatedDuring } from './heap-allocated-during.js';
 
@@ -51,7 +51,7 @@ const result: ChatResult = {
 };
 const answering = { chat: () => Promise.resolve(result) } as unknown as Gateway;
 
-const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
+const logger = createLogger({ level: 'info', destination: batchedLogDestination('/dev/null') });
 const telemetry = createTelemetry({ logger });
 const gateway = observeGateway(answering, telemetry.observer, {});
 const request = { model: 'bench/one', messages: [{ role: 'user', content: 'Why pool connections?' }] } as ChatRequest;

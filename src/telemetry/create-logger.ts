@@ -2,6 +2,7 @@ import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 
 import { cachedIsoTime } from './cached-iso-time.js';
 import { censorNestedPaths } from './censor-nested-paths.js';
 import { redactCredentials } from './redact-secrets.js';
+import { batchedLogDestination } from './tick-batched-destination.js';
 
 /**
  * Paths pino blanks before a line is written: credentials in headers and config objects, at the
@@ -61,6 +62,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       // Paths cannot reach every nesting; credential-shaped strings anywhere in a line are masked too.
       hooks: { streamWrite: redactCredentials },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? batchedLogDestination(1),
   );
 }
