@@ -2,6 +2,7 @@ import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 
 import { cachedIsoTime } from './cached-iso-time.js';
 import { censorNestedPaths } from './censor-nested-paths.js';
 import { redactCredentials } from './redact-secrets.js';
+import { useSinglePassJson } from './single-pass-log-json.js';
 import { batchedLogDestination } from './tick-batched-destination.js';
 
 /**
@@ -51,7 +52,7 @@ export interface LoggerOptions {
  * stdout.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level ?? 'info',
       base: options.base ?? { service: 'switchyard' },
@@ -64,4 +65,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     options.destination ?? batchedLogDestination(1),
   );
+  useSinglePassJson(logger);
+  return logger;
 }
