@@ -71,54 +71,128 @@ function targetOf(href: string): Target {
  * Deadlines are enforced with our own timers so each breach surfaces as its own error code.
  */
 export async function sendUpstream(pools: UpstreamPools, request: UpstreamRequest): Promise<UpstreamResponse> {
-  const url = targetOf(request.url);
-  const upstreamAbort = new UpstreamAbort();
-  let cause: AbortCause | undefined;
-  const abort = (why: AbortCause): void => {
-    if (cause !== undefined) return;
-    cause = why;
-    upstreamAbort.abort();
+  const call = new UpstreamCall(request, targetOf(request.url));
+  const options: Dispatcher.RequestOptions = {
+    origin: call.url.origin,
+    path: call.url.path,
+    method: request.method ?? 'POST',
+    headers: request.headers,
+    signal: call.upstreamAbort,
   };
+  if (request.body !== undefined) options.body = request.body;
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await pools.get(call.url.origin).request(options);
+  } catch (error) {
+    call.cleanup();
+    throw call.toError(error);
+  }
+  call.received(response);
+  return call;
+}
 
-  const onCallerAbort = (): void => abort('caller');
-  if (request.signal?.aborted) abort('caller');
-  request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+const NO_DEADLINES: Deadlines = Object.freeze({});
+/** Until the headers arrive; never seen by a caller, who gets the call only then. */
+const NO_HEADERS: UpstreamResponse['headers'] = Object.freeze({});
 
-  // A busy event loop runs due timers before it reads sockets, so a deadline can fire while the
-  // bytes that meet it are already waiting: the upstream answered (and bills for it), and we
-  // would throw the answer away. A fired deadline is judged after one turn of I/O instead, and
-  // progress seen in that turn cancels it.
-  let judging: { why: AbortCause; handle: NodeJS.Immediate } | undefined;
-  const expire = (why: AbortCause): void => {
-    if (judging !== undefined) return;
-    judging = {
-      why,
-      handle: setImmediate(() => {
-        judging = undefined;
-        abort(why);
-      }),
-    };
-  };
-  const progressed = (): void => {
-    if (judging === undefined || judging.why === 'total') return;
-    clearImmediate(judging.handle);
-    judging = undefined;
-  };
+function expireTotal(call: UpstreamCall): void {
+  call.expire('total');
+}
 
-  const deadlines = request.deadlines ?? {};
-  const totalTimer = deadlines.totalMs !== undefined ? setTimeout(() => expire('total'), deadlines.totalMs) : undefined;
-  let phaseTimer = deadlines.firstTokenMs !== undefined ? setTimeout(() => expire('first_token'), deadlines.firstTokenMs) : undefined;
+function expireFirstToken(call: UpstreamCall): void {
+  call.expire('first_token');
+}
 
-  const cleanup = (): void => {
-    if (totalTimer !== undefined) clearTimeout(totalTimer);
-    if (phaseTimer !== undefined) clearTimeout(phaseTimer);
-    if (judging !== undefined) clearImmediate(judging.handle);
-    judging = undefined;
-    request.signal?.removeEventListener('abort', onCallerAbort);
-  };
+function expireIdle(call: UpstreamCall): void {
+  call.expire('idle');
+}
 
-  const toError = (error: unknown): GatewayError => {
-    const deploymentId = request.deploymentId;
+function judge(call: UpstreamCall): void {
+  call.judged();
+}
+
+/**
+ * One upstream call's state, and the response handed back for it. A class with its timers'
+ * callbacks at module level rather than a dozen closures over one call's variables: every
+ * request makes one, and the closures, their shared context and the returned object literal
+ * were most of what `sendUpstream` allocated.
+ */
+class UpstreamCall implements UpstreamResponse {
+  readonly upstreamAbort = new UpstreamAbort();
+  status = 0;
+  headers: UpstreamResponse['headers'] = NO_HEADERS;
+  private readonly deadlines: Deadlines;
+  private cause: AbortCause | undefined;
+  /** A fired deadline waiting one turn of I/O before it aborts (see `expire`). */
+  private judging: AbortCause | undefined;
+  private judgeHandle: NodeJS.Immediate | undefined;
+  private readonly totalTimer: NodeJS.Timeout | undefined;
+  private phaseTimer: NodeJS.Timeout | undefined;
+  private body: Dispatcher.ResponseData['body'] | undefined;
+
+  constructor(
+    private readonly request: UpstreamRequest,
+    readonly url: Target,
+  ) {
+    if (request.signal?.aborted) this.abort('caller');
+    // Without `{ once: true }`, which Node copies into an options object of its own on every
+    // call; abort fires once anyway, and `cleanup` removes the listener.
+    if (request.signal !== undefined) {
+      this.onCallerAbort = (): void => this.abort('caller');
+      request.signal.addEventListener('abort', this.onCallerAbort);
+    }
+    const deadlines = request.deadlines ?? NO_DEADLINES;
+    this.deadlines = deadlines;
+    this.totalTimer = deadlines.totalMs !== undefined ? setTimeout(expireTotal, deadlines.totalMs, this) : undefined;
+    this.phaseTimer = deadlines.firstTokenMs !== undefined ? setTimeout(expireFirstToken, deadlines.firstTokenMs, this) : undefined;
+  }
+
+  private readonly onCallerAbort: (() => void) | undefined;
+
+  private abort(why: AbortCause): void {
+    if (this.cause !== undefined) return;
+    this.cause = why;
+    this.upstreamAbort.abort();
+  }
+
+  /**
+   * A busy event loop runs due timers before it reads sockets, so a deadline can fire while the
+   * bytes that meet it are already waiting: the upstream answered (and bills for it), and we
+   * would throw the answer away. A fired deadline is judged after one turn of I/O instead, and
+   * progress seen in that turn cancels it.
+   */
+  expire(why: AbortCause): void {
+    if (this.judging !== undefined) return;
+    this.judging = why;
+    this.judgeHandle = setImmediate(judge, this);
+  }
+
+  judged(): void {
+    const why = this.judging;
+    this.judging = undefined;
+    this.judgeHandle = undefined;
+    if (why !== undefined) this.abort(why);
+  }
+
+  private progressed(): void {
+    if (this.judging === undefined || this.judging === 'total') return;
+    clearImmediate(this.judgeHandle);
+    this.judging = undefined;
+    this.judgeHandle = undefined;
+  }
+
+  cleanup(): void {
+    if (this.totalTimer !== undefined) clearTimeout(this.totalTimer);
+    if (this.phaseTimer !== undefined) clearTimeout(this.phaseTimer);
+    if (this.judging !== undefined) clearImmediate(this.judgeHandle);
+    this.judging = undefined;
+    this.judgeHandle = undefined;
+    if (this.onCallerAbort !== undefined) this.request.signal?.removeEventListener('abort', this.onCallerAbort);
+  }
+
+  toError(error: unknown): GatewayError {
+    const { deploymentId } = this.request;
+    const { cause, deadlines, url } = this;
     if (error instanceof GatewayError) return error;
     if (cause === 'caller') return new GatewayError('client_closed', 'The request was aborted.', { cause: error, deploymentId });
     if (cause !== undefined) {
@@ -131,64 +205,53 @@ export async function sendUpstream(pools: UpstreamPools, request: UpstreamReques
     }
     const message = error instanceof Error ? error.message : String(error);
     return new GatewayError('network_error', `${deploymentId ?? url.host}: ${message}`, { cause: error, deploymentId });
-  };
-
-  let response: Dispatcher.ResponseData;
-  try {
-    const options: Dispatcher.RequestOptions = {
-      origin: url.origin,
-      path: url.path,
-      method: request.method ?? 'POST',
-      headers: request.headers,
-      signal: upstreamAbort,
-    };
-    if (request.body !== undefined) options.body = request.body;
-    response = await pools.get(url.origin).request(options);
-  } catch (error) {
-    cleanup();
-    throw toError(error);
   }
 
-  const body = response.body;
-  const resetIdle = (): void => {
-    progressed();
-    if (phaseTimer !== undefined) clearTimeout(phaseTimer);
-    phaseTimer = deadlines.idleMs !== undefined ? setTimeout(() => expire('idle'), deadlines.idleMs) : undefined;
-  };
+  received(response: Dispatcher.ResponseData): void {
+    this.status = response.statusCode;
+    this.headers = response.headers;
+    this.body = response.body;
+  }
 
-  return {
-    status: response.statusCode,
-    headers: response.headers,
-    async text() {
-      // Headers have arrived: for a whole-body answer that meets the first-token deadline.
-      progressed();
-      if (phaseTimer !== undefined) clearTimeout(phaseTimer);
-      try {
-        return await body.text();
-      } catch (error) {
-        throw toError(error);
-      } finally {
-        cleanup();
+  private resetIdle(): void {
+    this.progressed();
+    if (this.phaseTimer !== undefined) clearTimeout(this.phaseTimer);
+    this.phaseTimer = this.deadlines.idleMs !== undefined ? setTimeout(expireIdle, this.deadlines.idleMs, this) : undefined;
+  }
+
+  async text(): Promise<string> {
+    // Headers have arrived: for a whole-body answer that meets the first-token deadline.
+    this.progressed();
+    if (this.phaseTimer !== undefined) clearTimeout(this.phaseTimer);
+    try {
+      return await (this.body as Dispatcher.ResponseData['body']).text();
+    } catch (error) {
+      throw this.toError(error);
+    } finally {
+      this.cleanup();
+    }
+  }
+
+  async *chunks(): AsyncIterable<Uint8Array> {
+    const body = this.body as Dispatcher.ResponseData['body'];
+    try {
+      for await (const chunk of body) {
+        this.resetIdle();
+        yield chunk as Uint8Array;
       }
-    },
-    async *chunks() {
-      try {
-        for await (const chunk of body) {
-          resetIdle();
-          yield chunk as Uint8Array;
-        }
-        // undici ends the iterator quietly when we aborted it; that is still a failure.
-        if (cause !== undefined) throw toError(new Error('aborted'));
-      } catch (error) {
-        throw toError(error);
-      } finally {
-        cleanup();
-        if (!body.destroyed) body.destroy();
-      }
-    },
-    cancel() {
-      cleanup();
+      // undici ends the iterator quietly when we aborted it; that is still a failure.
+      if (this.cause !== undefined) throw this.toError(new Error('aborted'));
+    } catch (error) {
+      throw this.toError(error);
+    } finally {
+      this.cleanup();
       if (!body.destroyed) body.destroy();
-    },
-  };
+    }
+  }
+
+  cancel(): void {
+    this.cleanup();
+    const body = this.body as Dispatcher.ResponseData['body'];
+    if (!body.destroyed) body.destroy();
+  }
 }
