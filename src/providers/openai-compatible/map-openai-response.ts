@@ -8,7 +8,10 @@ import type { OpenAIChatResponse } from './openai-wire.js';
 export function mapOpenAIResponse(response: OpenAIChatResponse, fallbackModel: string): ChatResponse {
   const choices = response.choices.map((choice, position): ChatChoice => {
     const message: ChatChoice['message'] = { role: 'assistant', content: choice.message.content ?? null };
-    const toolCalls = (choice.message.tool_calls ?? []).map(
+    const calls = choice.message.tool_calls;
+    // Most answers carry no tool calls: no arrays are made for them.
+    if (calls === undefined || calls === null || calls.length === 0) return finishChoice(choice, position, message);
+    message.toolCalls = calls.map(
       (call, index): ToolCall => ({
         // A few local servers leave the id out; callers need one to answer the call.
         id: call.id ?? `call_${position}_${index}`,
@@ -19,11 +22,7 @@ export function mapOpenAIResponse(response: OpenAIChatResponse, fallbackModel: s
         },
       }),
     );
-    if (toolCalls.length > 0) message.toolCalls = toolCalls;
-    if (typeof choice.message.refusal === 'string') message.refusal = choice.message.refusal;
-    const reasoning = choice.message.reasoning_content ?? choice.message.reasoning;
-    if (typeof reasoning === 'string' && reasoning.length > 0) message.reasoning = reasoning;
-    return { index: choice.index ?? position, message, finishReason: mapOpenAIFinishReason(choice.finish_reason) };
+    return finishChoice(choice, position, message);
   });
   const out: ChatResponse = {
     id: response.id ?? '',
@@ -34,4 +33,12 @@ export function mapOpenAIResponse(response: OpenAIChatResponse, fallbackModel: s
   };
   if (typeof response.system_fingerprint === 'string') out.systemFingerprint = response.system_fingerprint;
   return out;
+}
+
+/** The rest of a choice once its tool calls, if any, are on `message`. */
+function finishChoice(choice: OpenAIChatResponse['choices'][number], position: number, message: ChatChoice['message']): ChatChoice {
+  if (typeof choice.message.refusal === 'string') message.refusal = choice.message.refusal;
+  const reasoning = choice.message.reasoning_content ?? choice.message.reasoning;
+  if (typeof reasoning === 'string' && reasoning.length > 0) message.reasoning = reasoning;
+  return { index: choice.index ?? position, message, finishReason: mapOpenAIFinishReason(choice.finish_reason) };
 }
