@@ -4,7 +4,7 @@ import { toOpenAIUsageBody } from './openai-usage-body.js';
 /** A non-streaming answer in OpenAI's `chat.completion` shape, plus a `switchyard` object explaining it. */
 export function chatCompletionBody(result: ChatResult): Record<string, unknown> {
   const { response } = result;
-  return {
+  const body: Record<string, unknown> = {
     id: response.id,
     object: 'chat.completion',
     created: response.created,
@@ -18,13 +18,16 @@ export function chatCompletionBody(result: ChatResult): Record<string, unknown> 
       return { index: choice.index, message, logprobs: null, finish_reason: choice.finishReason };
     }),
     usage: toOpenAIUsageBody(result.usage, result.costUsd),
-    ...(response.systemFingerprint !== undefined ? { system_fingerprint: response.systemFingerprint } : {}),
-    switchyard: {
-      deployment: result.deploymentId,
-      decision_id: result.decision.id,
-      policy: result.decision.policy,
-      cost_usd: result.costUsd,
-      attempts: result.attempts.length,
-    },
   };
+  // Assigned, not spread into the literal: a spread mid-literal copies at run time and leaves the
+  // rest of the object on the slow path, for every answer.
+  if (response.systemFingerprint !== undefined) body.system_fingerprint = response.systemFingerprint;
+  body.switchyard = {
+    deployment: result.deploymentId,
+    decision_id: result.decision.id,
+    policy: result.decision.policy,
+    cost_usd: result.costUsd,
+    attempts: result.attempts.length,
+  };
+  return body;
 }

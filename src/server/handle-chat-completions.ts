@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { ConsensusOutcome } from '../engine/gateway.js';
 import type { Exchange } from './exchange.js';
 import { chatCompletionBody } from './chat-completion-body.js';
@@ -35,14 +36,16 @@ export async function handleChatCompletions(exchange: Exchange, maxBodyBytes: nu
   exchange.deploymentId = result.deploymentId;
   exchange.decisionId = result.decision.id;
   exchange.costUsd = result.costUsd;
-  sendJson(exchange, 200, chatCompletionBody(result), {
+  const headers: OutgoingHttpHeaders = {
     [HEADER.deployment]: result.deploymentId,
     [HEADER.decisionId]: result.decision.id,
     [HEADER.costUsd]: formatUsd(result.costUsd),
     [HEADER.attempts]: String(result.attempts.length),
-    ...cacheOutcomeHeaders(result.cache),
-    ...consensusHeaders(result.consensus),
-  });
+  };
+  // Added in place, in the order the spreads of both gave, with no empty objects when absent.
+  if (result.cache !== undefined) Object.assign(headers, cacheOutcomeHeaders(result.cache));
+  if (result.consensus !== undefined) Object.assign(headers, consensusHeaders(result.consensus));
+  sendJson(exchange, 200, chatCompletionBody(result), headers);
 }
 
 /** `x-switchyard-consensus-agreement: 2/3`: how many of the candidates asked gave the returned answer. */

@@ -5,10 +5,10 @@ import { AttemptsExhaustedError } from '../engine/attempts-exhausted-error.js';
 import type { Exchange } from './exchange.js';
 import { HEADER, jsonHeaders } from './response-headers.js';
 
-export function sendJson(exchange: Exchange, status: number, value: unknown, headers: OutgoingHttpHeaders = {}): void {
+export function sendJson(exchange: Exchange, status: number, value: unknown, headers?: OutgoingHttpHeaders): void {
   const body = JSON.stringify(value);
   exchange.status = status;
-  exchange.res.writeHead(status, jsonHeaders(body, { [HEADER.requestId]: exchange.requestId, ...headers }));
+  exchange.res.writeHead(status, jsonHeaders(body, exchange.requestId, headers));
   exchange.res.end(body);
 }
 
