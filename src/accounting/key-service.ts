@@ -42,9 +42,12 @@ export interface KeyServiceOptions {
 interface CacheEntry {
   record: KeyRecord | undefined;
   cachedAt: number;
+  /** The record's principal, built on the first request that needs it and shared by the next ones. */
+  principal?: Principal;
 }
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+const NO_SPACE = /^\S+$/;
 
 /** Virtual API keys: create (shown once), authenticate per request, revoke, list. */
 export class KeyService {
@@ -83,11 +86,12 @@ export class KeyService {
    * contains the key.
    */
   async authenticate(authorization: string | undefined): Promise<Principal> {
-    const token = authorization === undefined ? undefined : BEARER.exec(authorization.trim())?.[1];
+    const token = bearerToken(authorization);
     if (token === undefined) {
       throw new GatewayError('unauthorized', 'Missing API key: send it as "Authorization: Bearer <key>".');
     }
-    const record = await this.lookup(hashApiKey(token));
+    const entry = await this.lookup(hashApiKey(token));
+    const record = entry.record;
     if (record === undefined) throw new GatewayError('unauthorized', 'Unknown API key.');
     if (record.revokedAt !== undefined) {
       throw new GatewayError('unauthorized', `Revoked API key ${record.prefix}… (revoked ${new Date(record.revokedAt).toISOString()}).`);
@@ -95,11 +99,7 @@ export class KeyService {
     if (record.expiresAt !== undefined && record.expiresAt <= this.clock()) {
       throw new GatewayError('unauthorized', `Expired API key ${record.prefix}… (expired ${new Date(record.expiresAt).toISOString()}).`);
     }
-    const principal: Principal = { keyId: record.id, owner: record.owner };
-    if (record.team !== undefined) principal.team = record.team;
-    if (record.allowedModels !== undefined) principal.allowedModels = record.allowedModels;
-    if (record.rateLimits !== undefined) principal.rateLimits = record.rateLimits;
-    return principal;
+    return (entry.principal ??= principalOf(record));
   }
 
   /** Revokes the key; undefined when no key has this id. Takes effect at once in this process. */
@@ -125,20 +125,20 @@ export class KeyService {
     this.cache.clear();
   }
 
-  private async lookup(hash: string): Promise<KeyRecord | undefined> {
+  private async lookup(hash: string): Promise<CacheEntry> {
     const now = this.clock();
     const hit = this.cache.get(hash);
-    if (hit && now - hit.cachedAt < this.ttlMs) return hit.record;
+    if (hit && now - hit.cachedAt < this.ttlMs) return hit;
     const generation = this.generation;
-    const record = await this.store.findKeyByHash(hash);
-    if (generation !== this.generation) return record;
+    const entry: CacheEntry = { record: await this.store.findKeyByHash(hash), cachedAt: now };
+    if (generation !== this.generation) return entry;
     this.cache.delete(hash);
-    this.cache.set(hash, { record, cachedAt: now });
+    this.cache.set(hash, entry);
     if (this.cache.size > this.maxEntries) {
       const oldest = this.cache.keys().next();
       if (!oldest.done) this.cache.delete(oldest.value);
     }
-    return record;
+    return entry;
   }
 
   private toInfo(record: KeyRecord): KeyInfo {
@@ -147,4 +147,26 @@ export class KeyService {
       record.revokedAt !== undefined ? 'revoked' : record.expiresAt !== undefined && record.expiresAt <= this.clock() ? 'expired' : 'active';
     return { ...rest, status };
   }
+}
+
+/**
+ * The key in an `Authorization: Bearer <key>` value, or undefined. The usual exact form is taken
+ * apart without the regular expression's match array and trimmed copy.
+ */
+function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  if (authorization.startsWith('Bearer ')) {
+    const token = authorization.slice(7);
+    if (NO_SPACE.test(token)) return token;
+  }
+  return BEARER.exec(authorization.trim())?.[1];
+}
+
+/** What the engine sees of a key; the record's arrays and limits are shared, not copied. */
+function principalOf(record: KeyRecord): Principal {
+  const principal: Principal = { keyId: record.id, owner: record.owner };
+  if (record.team !== undefined) principal.team = record.team;
+  if (record.allowedModels !== undefined) principal.allowedModels = record.allowedModels;
+  if (record.rateLimits !== undefined) principal.rateLimits = record.rateLimits;
+  return principal;
 }
