@@ -6,7 +6,7 @@ import type { LedgerStore, ScopeSpend } from '../state/ledger-store.js';
 import { nanosToUsd, usdToNanos, usdToNanosCeil } from '../state/usd-nanos.js';
 import type { AccountingLogger } from './accounting-logger.js';
 import { silentLogger } from './accounting-logger.js';
-import type { BudgetCounter } from './budget-counter.js';
+import type { BudgetCounter, CounterCharge, SlotUsage } from './budget-counter.js';
 import { BudgetExceededError } from './budget-exceeded-error.js';
 import { periodEnd, periodStart } from './budget-period.js';
 import { systemClock, type Clock } from './clock.js';
@@ -53,6 +53,24 @@ export interface SpendEvent {
 
 export type SpendListener = (event: SpendEvent) => void | Promise<void>;
 
+/**
+ * A budget with what every request needs of it, worked out once per period instead of per
+ * request: its limit in nano-dollars, its period's bounds and its counter slot for that period.
+ */
+interface BudgetEntry {
+  readonly budget: BudgetRecord;
+  readonly limitNanos: number;
+  /** The period the fields below hold for: `validFrom <= now < validTo`. */
+  validFrom: number;
+  validTo: number;
+  periodStart: number;
+  resetsAt: number | undefined;
+  /** `<budget id>@<period start>` and the limit, as the counter takes them. */
+  charge: CounterCharge;
+}
+
+const NO_ENTRIES: readonly BudgetEntry[] = [];
+
 export interface BudgetServiceOptions {
   budgets: BudgetStore;
   ledger: LedgerStore;
@@ -74,9 +92,14 @@ export class BudgetService {
   private readonly counter: BudgetCounter;
   private readonly clock: Clock;
   private readonly logger: AccountingLogger;
-  private readonly byId = new Map<string, BudgetRecord>();
-  /** `<scope>:<scopeId>` -> its budgets, one per period. */
-  private readonly byTarget = new Map<string, BudgetRecord[]>();
+  private readonly byId = new Map<string, BudgetEntry>();
+  /**
+   * Budgets by what they cover, one per period: per key id, per team, and the gateway's. Kept
+   * apart so that a request finds its budgets without building a `<scope>:<id>` string.
+   */
+  private readonly byKey = new Map<string, BudgetEntry[]>();
+  private readonly byTeam = new Map<string, BudgetEntry[]>();
+  private global: BudgetEntry[] = [];
   private readonly outstanding = new Map<string, Reservation>();
   private readonly listeners: SpendListener[] = [];
 
@@ -92,7 +115,9 @@ export class BudgetService {
   async load(): Promise<void> {
     const budgets = await this.store.listBudgets();
     this.byId.clear();
-    this.byTarget.clear();
+    this.byKey.clear();
+    this.byTeam.clear();
+    this.global = [];
     for (const budget of budgets) this.index(budget);
     const spendCache = new Map<number, Promise<ScopeSpend[]>>();
     await Promise.all(budgets.map((b) => this.initialiseSlot(b, spendCache)));
@@ -114,44 +139,42 @@ export class BudgetService {
     const now = this.clock();
     const budget: BudgetRecord = {
       id, scope: input.scope, scopeId, period: input.period, limitUsd: input.limitUsd,
-      createdAt: this.byId.get(id)?.createdAt ?? now, updatedAt: now,
+      createdAt: this.byId.get(id)?.budget.createdAt ?? now, updatedAt: now,
     };
     if (input.alertThresholds !== undefined) budget.alertThresholds = [...input.alertThresholds].sort((a, b) => a - b);
     await this.store.putBudget(budget);
-    this.index(budget);
+    const entry = this.index(budget);
     await this.initialiseSlot(budget, new Map());
-    return this.status(budget, now);
+    return this.status(entry, now);
   }
 
   async deleteBudget(id: string): Promise<boolean> {
     const deleted = await this.store.deleteBudget(id);
-    const budget = this.byId.get(id);
-    if (budget) {
+    const entry = this.byId.get(id);
+    if (entry) {
       this.byId.delete(id);
-      const key = targetKey(budget.scope, budget.scopeId);
-      const rest = (this.byTarget.get(key) ?? []).filter((b) => b.id !== id);
-      if (rest.length > 0) this.byTarget.set(key, rest);
-      else this.byTarget.delete(key);
+      this.setTargetEntries(entry.budget, this.targetEntries(entry.budget).filter((e) => e.budget.id !== id));
     }
-    return deleted || budget !== undefined;
+    return deleted || entry !== undefined;
   }
 
   /** Every budget, or those of one scope (and scope id), with current spend. */
   async getBudgets(filter: { scope?: BudgetScope; scopeId?: string } = {}): Promise<BudgetStatus[]> {
     const now = this.clock();
-    const budgets = [...this.byId.values()]
-      .filter((b) => (filter.scope === undefined || b.scope === filter.scope) && (filter.scopeId === undefined || b.scopeId === filter.scopeId))
-      .sort((a, b) => a.id.localeCompare(b.id));
-    return Promise.all(budgets.map((b) => this.status(b, now)));
+    const entries = [...this.byId.values()]
+      .filter(({ budget: b }) => (filter.scope === undefined || b.scope === filter.scope) && (filter.scopeId === undefined || b.scopeId === filter.scopeId))
+      .sort((a, b) => a.budget.id.localeCompare(b.budget.id));
+    return Promise.all(entries.map((e) => this.status(e, now)));
   }
 
   /** The budgets that apply to a caller: its key's, its team's and the gateway's. */
   budgetsFor(target: BudgetTarget): BudgetRecord[] {
-    const found: BudgetRecord[] = [];
-    if (target.keyId !== undefined) found.push(...(this.byTarget.get(targetKey('key', target.keyId)) ?? []));
-    if (target.team !== undefined) found.push(...(this.byTarget.get(targetKey('team', target.team)) ?? []));
-    found.push(...(this.byTarget.get(targetKey('global', GLOBAL_SCOPE_ID)) ?? []));
-    return found;
+    return this.entriesFor(target).map((e) => e.budget);
+  }
+
+  /** Whether any budget applies to the caller: without one there is nothing to reserve or read. */
+  hasBudgets(target: BudgetTarget): boolean {
+    return this.entriesFor(target).length > 0;
   }
 
   /**
@@ -163,18 +186,28 @@ export class BudgetService {
       throw new GatewayError('internal', `cannot reserve ${input.amountUsd} USD`);
     }
     const now = this.clock();
-    const budgets = this.budgetsFor(input.principal);
+    const entries = this.entriesFor(input.principal);
     const amountNanos = usdToNanosCeil(input.amountUsd);
-    const charges = budgets.map((b) => ({ slot: slotName(b, now), limitNanos: usdToNanos(b.limitUsd) }));
-    const outcome = await this.counter.tryReserve(charges, amountNanos);
-    if (!outcome.ok) {
-      const budget = budgets[charges.findIndex((c) => c.slot === outcome.slot)];
-      if (budget === undefined) throw new GatewayError('internal', `budget counter refused an unknown slot ${outcome.slot}`);
-      throw new BudgetExceededError(budget, nanosToUsd(outcome.usedNanos), input.amountUsd);
+    const budgetIds: string[] = [];
+    const slots: string[] = [];
+    // Without a budget there is no slot to hold money in: the counter is not asked.
+    if (entries.length > 0) {
+      const charges: CounterCharge[] = [];
+      for (const entry of entries) {
+        const { charge } = this.inPeriod(entry, now);
+        charges.push(charge);
+        budgetIds.push(entry.budget.id);
+        slots.push(charge.slot);
+      }
+      const outcome = await this.counter.tryReserve(charges, amountNanos);
+      if (!outcome.ok) {
+        const budget = entries[slots.indexOf(outcome.slot)]?.budget;
+        if (budget === undefined) throw new GatewayError('internal', `budget counter refused an unknown slot ${outcome.slot}`);
+        throw new BudgetExceededError(budget, nanosToUsd(outcome.usedNanos), input.amountUsd);
+      }
     }
     const reservation: Reservation = {
-      id: randomUUID(), requestId: input.requestId, amountUsd: input.amountUsd, amountNanos,
-      budgetIds: budgets.map((b) => b.id), slots: charges.map((c) => c.slot), createdAt: now,
+      id: randomUUID(), requestId: input.requestId, amountUsd: input.amountUsd, amountNanos, budgetIds, slots, createdAt: now,
     };
     if (input.principal.keyId !== undefined) reservation.keyId = input.principal.keyId;
     if (input.principal.team !== undefined) reservation.team = input.principal.team;
@@ -190,15 +223,15 @@ export class BudgetService {
   async settle(reservation: Reservation, actualUsd: number): Promise<boolean> {
     if (!this.outstanding.delete(reservation.id)) return false;
     const actualNanos = usdToNanos(Number.isFinite(actualUsd) ? Math.max(0, actualUsd) : 0);
-    await this.counter.settle(reservation.slots, reservation.amountNanos, actualNanos);
-    if (this.listeners.length > 0) void this.notify(reservation, nanosToUsd(actualNanos));
+    if (reservation.slots.length > 0) await this.counter.settle(reservation.slots, reservation.amountNanos, actualNanos);
+    if (this.listeners.length > 0) this.notify(reservation, nanosToUsd(actualNanos));
     return true;
   }
 
   /** Frees the whole reservation (the call never happened or cost nothing). */
   async release(reservation: Reservation): Promise<boolean> {
     if (!this.outstanding.delete(reservation.id)) return false;
-    await this.counter.release(reservation.slots, reservation.amountNanos);
+    if (reservation.slots.length > 0) await this.counter.release(reservation.slots, reservation.amountNanos);
     return true;
   }
 
@@ -212,11 +245,17 @@ export class BudgetService {
 
   /** The caller's budget with the lowest remaining share, for decision reasons; undefined without budgets. */
   async tightestBudget(target: BudgetTarget): Promise<BudgetStatus | undefined> {
+    const entries = this.entriesFor(target);
+    if (entries.length === 0) return undefined;
     const now = this.clock();
+    // Only the tightest budget's status is built; the others are compared by their share alone.
     let tightest: BudgetStatus | undefined;
-    for (const budget of this.budgetsFor(target)) {
-      const status = await this.status(budget, now);
-      if (tightest === undefined || status.remainingShare < tightest.remainingShare) tightest = status;
+    for (const entry of entries) {
+      const { charge, periodStart, resetsAt } = this.inPeriod(entry, now);
+      const usage = await this.counter.read(charge.slot);
+      if (tightest === undefined || remainingShareOf(entry.limitNanos, usage) < tightest.remainingShare) {
+        tightest = this.statusOf(entry, usage, periodStart, resetsAt);
+      }
     }
     return tightest;
   }
@@ -227,46 +266,127 @@ export class BudgetService {
     return { count: this.outstanding.size, totalUsd: nanosToUsd(nanos) };
   }
 
-  private async status(budget: BudgetRecord, now: number): Promise<BudgetStatus> {
-    const usage = await this.counter.read(slotName(budget, now));
-    const limitNanos = usdToNanos(budget.limitUsd);
-    const remainingNanos = Math.max(0, limitNanos - usage.settledNanos - usage.reservedNanos);
+  private async status(entry: BudgetEntry, now: number): Promise<BudgetStatus> {
+    // Read before the await: another call may move the entry to another period meanwhile.
+    const { charge, periodStart, resetsAt } = this.inPeriod(entry, now);
+    return this.statusOf(entry, await this.counter.read(charge.slot), periodStart, resetsAt);
+  }
+
+  private statusOf(entry: BudgetEntry, usage: SlotUsage, periodStart: number, resetsAt: number | undefined): BudgetStatus {
+    const remainingNanos = Math.max(0, entry.limitNanos - usage.settledNanos - usage.reservedNanos);
     return {
-      budget,
-      periodStart: periodStart(budget.period, now),
-      resetsAt: periodEnd(budget.period, now),
+      budget: entry.budget,
+      periodStart,
+      resetsAt,
       spentUsd: nanosToUsd(usage.settledNanos),
       reservedUsd: nanosToUsd(usage.reservedNanos),
       remainingUsd: nanosToUsd(remainingNanos),
-      remainingShare: limitNanos === 0 ? 0 : remainingNanos / limitNanos,
+      remainingShare: remainingShareOf(entry.limitNanos, usage),
     };
   }
 
-  private async notify(reservation: Reservation, amountUsd: number): Promise<void> {
+  /** Tells the listeners about a settlement; a failure is logged, never thrown into the request. */
+  private notify(reservation: Reservation, amountUsd: number): void {
     try {
-      const now = this.clock();
-      const budgets = await Promise.all(
-        reservation.budgetIds.flatMap((id) => {
-          const budget = this.byId.get(id);
-          return budget ? [this.status(budget, reservation.createdAt)] : [];
-        }),
-      );
+      const at = this.clock();
       const target: BudgetTarget = {};
       if (reservation.keyId !== undefined) target.keyId = reservation.keyId;
       if (reservation.team !== undefined) target.team = reservation.team;
-      const event: SpendEvent = { target, amountUsd, at: now, budgets };
-      for (const listener of this.listeners) await listener(event);
+      if (reservation.budgetIds.length === 0) {
+        this.tell({ target, amountUsd, at, budgets: [] }, 0);
+        return;
+      }
+      const statuses: Array<Promise<BudgetStatus>> = [];
+      for (const id of reservation.budgetIds) {
+        const entry = this.byId.get(id);
+        if (entry) statuses.push(this.status(entry, reservation.createdAt));
+      }
+      Promise.all(statuses).then(
+        (budgets) => this.tell({ target, amountUsd, at, budgets }, 0),
+        (error: unknown) => this.listenerFailed(error),
+      );
     } catch (error) {
-      this.logger.error({ err: error }, 'spend listener failed');
+      this.listenerFailed(error);
     }
   }
 
-  private index(budget: BudgetRecord): void {
-    this.byId.set(budget.id, budget);
-    const key = targetKey(budget.scope, budget.scopeId);
-    const list = (this.byTarget.get(key) ?? []).filter((b) => b.id !== budget.id);
-    list.push(budget);
-    this.byTarget.set(key, list);
+  /**
+   * Runs the listeners from `from` on, one after the other: a listener that returns a promise
+   * is waited for before the next runs; one that has nothing to wait for returns nothing, and
+   * then no promise is made for it.
+   */
+  private tell(event: SpendEvent, from: number): void {
+    try {
+      for (let i = from; i < this.listeners.length; i++) {
+        const pending = this.listeners[i]!(event);
+        if (isThenable(pending)) {
+          pending.then(
+            () => this.tell(event, i + 1),
+            (error: unknown) => this.listenerFailed(error),
+          );
+          return;
+        }
+      }
+    } catch (error) {
+      this.listenerFailed(error);
+    }
+  }
+
+  private listenerFailed(error: unknown): void {
+    this.logger.error({ err: error }, 'spend listener failed');
+  }
+
+  /** The budgets of a caller, key's then team's then the gateway's; shared lists, not to be changed. */
+  private entriesFor(target: BudgetTarget): readonly BudgetEntry[] {
+    const forKey = target.keyId === undefined ? undefined : this.byKey.get(target.keyId);
+    const forTeam = target.team === undefined ? undefined : this.byTeam.get(target.team);
+    if (forKey === undefined && forTeam === undefined) return this.global;
+    if (forTeam === undefined && this.global.length === 0) return forKey!;
+    if (forKey === undefined && this.global.length === 0) return forTeam!;
+    return [...(forKey ?? NO_ENTRIES), ...(forTeam ?? NO_ENTRIES), ...this.global];
+  }
+
+  /** The entry with its period's fields for `now`, recomputed only when `now` left that period. */
+  private inPeriod(entry: BudgetEntry, now: number): BudgetEntry {
+    if (now >= entry.validFrom && now < entry.validTo) return entry;
+    const { budget } = entry;
+    const start = periodStart(budget.period, now);
+    const end = periodEnd(budget.period, now);
+    entry.periodStart = start;
+    entry.resetsAt = end;
+    // A `total` budget has one period whatever the clock says.
+    entry.validFrom = end === undefined ? Number.NEGATIVE_INFINITY : start;
+    entry.validTo = end ?? Number.POSITIVE_INFINITY;
+    entry.charge = { slot: `${budget.id}@${start}`, limitNanos: entry.limitNanos };
+    return entry;
+  }
+
+  private index(budget: BudgetRecord): BudgetEntry {
+    const entry: BudgetEntry = {
+      budget, limitNanos: usdToNanos(budget.limitUsd),
+      validFrom: Number.NaN, validTo: Number.NaN, periodStart: 0, resetsAt: undefined, charge: { slot: '', limitNanos: 0 },
+    };
+    this.byId.set(budget.id, entry);
+    const list = this.targetEntries(budget).filter((e) => e.budget.id !== budget.id);
+    list.push(entry);
+    this.setTargetEntries(budget, list);
+    return entry;
+  }
+
+  private targetEntries(budget: BudgetRecord): BudgetEntry[] {
+    if (budget.scope !== 'global') return (budget.scope === 'key' ? this.byKey : this.byTeam).get(budget.scopeId) ?? [];
+    return budget.scopeId === GLOBAL_SCOPE_ID ? this.global : [];
+  }
+
+  /** Replaces (never edits) a target's list: a request may be iterating the old one. */
+  private setTargetEntries(budget: BudgetRecord, list: BudgetEntry[]): void {
+    if (budget.scope === 'global') {
+      if (budget.scopeId === GLOBAL_SCOPE_ID) this.global = list;
+      return;
+    }
+    const byScope = budget.scope === 'key' ? this.byKey : this.byTeam;
+    if (list.length > 0) byScope.set(budget.scopeId, list);
+    else byScope.delete(budget.scopeId);
   }
 
   private async initialiseSlot(budget: BudgetRecord, spendCache: Map<number, Promise<ScopeSpend[]>>): Promise<void> {
@@ -281,10 +401,10 @@ export class BudgetService {
   }
 }
 
-function targetKey(scope: BudgetScope, scopeId: string): string {
-  return `${scope}:${scopeId}`;
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
-function slotName(budget: BudgetRecord, now: number): string {
-  return `${budget.id}@${periodStart(budget.period, now)}`;
+function remainingShareOf(limitNanos: number, usage: SlotUsage): number {
+  return limitNanos === 0 ? 0 : Math.max(0, limitNanos - usage.settledNanos - usage.reservedNanos) / limitNanos;
 }

@@ -49,6 +49,11 @@ interface Series {
   historyStart: number;
   last: number;
   before: number;
+  /**
+   * The detector's `markGeneration` when this scope's alert of the current clock hour was last
+   * marked in the store (NaN: never), so that a scope over the threshold is not asked again.
+   */
+  markedIn: number;
 }
 
 /**
@@ -67,13 +72,18 @@ export class SpendAnomalyDetector {
   private readonly sinks: AlertSink[];
   private readonly clock: Clock;
   private readonly logger: AccountingLogger;
-  private readonly series = new Map<string, Series>();
+  /** The gateway's series, and those of teams and keys by name: no `<scope>:<id>` string per settlement. */
+  private globalSeries: Series | undefined;
+  private readonly teamSeries = new Map<string, Series>();
+  private readonly keySeries = new Map<string, Series>();
   private readonly startedAt: number;
   /**
-   * Alert keys of the current clock hour already marked in the store. Once a scope is over the
-   * threshold every settlement re-checks it; without this each one would be a store write.
+   * Once a scope is over the threshold every settlement re-checks it; without remembering which
+   * scopes' alerts of the current clock hour are already marked in the store, each would be a
+   * store write. A scope is marked when its series' `markedIn` equals this generation, which
+   * moves on whenever the clock hour changes.
    */
-  private readonly marked = new Set<string>();
+  private markGeneration = 0;
   private markedHour = Number.NaN;
 
   constructor(options: SpendAnomalyDetectorOptions) {
@@ -99,7 +109,7 @@ export class SpendAnomalyDetector {
     const now = this.clock();
     const from = Math.floor(now / HOUR_MS) * HOUR_MS - (this.rule.baselineHours + 1) * HOUR_MS;
     const rows = await ledger.spendReport({ groupBy: 'hour', from, to: now + 1 });
-    const series = this.seriesOf(`global:${GLOBAL_SCOPE_ID}`, from);
+    const series = this.seriesOf('global', GLOBAL_SCOPE_ID, from);
     series.since = from;
     for (const row of rows) {
       if (row.group === null) continue;
@@ -111,38 +121,61 @@ export class SpendAnomalyDetector {
   }
 
   /** A SpendListener: pass to `BudgetService.onSpend`. */
-  readonly onSpend = async (event: SpendEvent): Promise<void> => {
-    const scopes: Array<[BudgetScope, string]> = [['global', GLOBAL_SCOPE_ID]];
-    if (event.target.team !== undefined) scopes.push(['team', event.target.team]);
-    if (event.target.keyId !== undefined) scopes.push(['key', event.target.keyId]);
-    for (const [scope, scopeId] of scopes) {
-      // A key or team is judged against its own history, which begins with its first spend.
-      const series = this.seriesOf(`${scope}:${scopeId}`, scope === 'global' ? this.startedAt : event.at);
-      addSpend(series, Math.floor(event.at / BUCKET_MS), usdToNanos(event.amountUsd));
-      await this.check(scope, scopeId, series, event.at);
-    }
-  };
+  /**
+   * A SpendListener: pass to `BudgetService.onSpend`. Returns a promise only when an alert has
+   * to be marked in the store; a settlement that alerts nobody makes none.
+   */
+  readonly onSpend = (event: SpendEvent): Promise<void> | undefined => this.spend(event, 0);
 
   /** Last hour and baseline of a scope at `now`, as the rule sees them; undefined without enough history. */
   measure(scope: BudgetScope, scopeId: string, now = this.clock()): { lastHourUsd: number; baselineHourlyUsd: number } | undefined {
-    const series = this.series.get(`${scope}:${scopeId}`);
-    return series && this.measureSeries(series, now);
+    const byId = this.seriesMap(scope);
+    const series = byId !== undefined ? byId.get(scopeId) : scopeId === GLOBAL_SCOPE_ID ? this.globalSeries : undefined;
+    const historyHours = series && this.measureSeries(series, now);
+    if (series === undefined || historyHours === undefined) return undefined;
+    return { lastHourUsd: nanosToUsd(series.last), baselineHourlyUsd: nanosToUsd(series.before) / historyHours };
   }
 
-  private async check(scope: BudgetScope, scopeId: string, series: Series, now: number): Promise<void> {
-    const measured = this.measureSeries(series, now);
-    if (!measured) return;
-    const { lastHourUsd, baselineHourlyUsd } = measured;
-    if (lastHourUsd < this.rule.minSpendUsd || lastHourUsd <= this.rule.factor * baselineHourlyUsd) return;
+  /**
+   * Adds the spend to the gateway's, the team's and the key's series and checks each, in that
+   * order, from step `from` on; when a check has to wait for the store, the rest follow it.
+   */
+  private spend(event: SpendEvent, from: number): Promise<void> | undefined {
+    const { team, keyId } = event.target;
+    const bucket = Math.floor(event.at / BUCKET_MS);
+    const nanos = usdToNanos(event.amountUsd);
+    for (let step = from; step < 3; step++) {
+      const scope: BudgetScope = step === 0 ? 'global' : step === 1 ? 'team' : 'key';
+      const scopeId = step === 0 ? GLOBAL_SCOPE_ID : step === 1 ? team : keyId;
+      if (scopeId === undefined) continue;
+      // A key or team is judged against its own history, which begins with its first spend.
+      const series = this.seriesOf(scope, scopeId, step === 0 ? this.startedAt : event.at);
+      addSpend(series, bucket, nanos);
+      const pending = this.check(scope, scopeId, series, event.at);
+      if (pending !== undefined) return pending.then(() => this.spend(event, step + 1));
+    }
+    return undefined;
+  }
+
+  /** Judges one scope; a promise only when its alert is due and has to be marked in the store. */
+  private check(scope: BudgetScope, scopeId: string, series: Series, now: number): Promise<void> | undefined {
+    const historyHours = this.measureSeries(series, now);
+    if (historyHours === undefined) return undefined;
+    const lastHourUsd = nanosToUsd(series.last);
+    const baselineHourlyUsd = nanosToUsd(series.before) / historyHours;
+    if (lastHourUsd < this.rule.minSpendUsd || lastHourUsd <= this.rule.factor * baselineHourlyUsd) return undefined;
     const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
     if (hour !== this.markedHour) {
-      this.marked.clear();
+      this.markGeneration += 1;
       this.markedHour = hour;
     }
-    const key = `anomaly:${scope}:${scopeId}:${hour}`;
-    if (this.marked.has(key)) return;
-    this.marked.add(key);
-    if (!(await this.alertState.markAlertFired(key, now))) return;
+    if (series.markedIn === this.markGeneration) return undefined;
+    series.markedIn = this.markGeneration;
+    return this.fire(scope, scopeId, hour, now, lastHourUsd, baselineHourlyUsd);
+  }
+
+  private async fire(scope: BudgetScope, scopeId: string, hour: number, now: number, lastHourUsd: number, baselineHourlyUsd: number): Promise<void> {
+    if (!(await this.alertState.markAlertFired(`anomaly:${scope}:${scopeId}:${hour}`, now))) return;
     const alert: SpendAnomalyAlert = {
       kind: 'spend_anomaly', scope, scopeId, lastHourUsd, baselineHourlyUsd,
       ratio: baselineHourlyUsd === 0 ? Infinity : lastHourUsd / baselineHourlyUsd, at: new Date(now).toISOString(),
@@ -156,7 +189,8 @@ export class SpendAnomalyDetector {
     }
   }
 
-  private measureSeries(series: Series, now: number): { lastHourUsd: number; baselineHourlyUsd: number } | undefined {
+  /** Brings the series' sums to `now`; the hours of baseline history, or undefined when too few. */
+  private measureSeries(series: Series, now: number): number | undefined {
     const windowStart = Math.floor(now / BUCKET_MS) - (BUCKETS_PER_HOUR - 1);
     const historyStart = Math.max(Math.ceil(series.since / BUCKET_MS), windowStart - this.rule.baselineHours * BUCKETS_PER_HOUR);
     const historyHours = (windowStart - historyStart) / BUCKETS_PER_HOUR;
@@ -169,7 +203,7 @@ export class SpendAnomalyDetector {
     } else {
       recount(series, windowStart, historyStart);
     }
-    return { lastHourUsd: nanosToUsd(series.last), baselineHourlyUsd: nanosToUsd(series.before) / historyHours };
+    return historyHours;
   }
 
   /** Buckets from the oldest baseline bucket to the newest trailing-hour one. */
@@ -177,13 +211,20 @@ export class SpendAnomalyDetector {
     return (this.rule.baselineHours + 1) * BUCKETS_PER_HOUR;
   }
 
-  private seriesOf(name: string, since: number): Series {
-    let series = this.series.get(name);
+  private seriesOf(scope: BudgetScope, scopeId: string, since: number): Series {
+    const byId = this.seriesMap(scope);
+    let series = byId === undefined ? this.globalSeries : byId.get(scopeId);
     if (!series) {
-      series = { buckets: new Map(), since, windowStart: Number.NaN, historyStart: Number.NaN, last: 0, before: 0 };
-      this.series.set(name, series);
+      series = { buckets: new Map(), since, windowStart: Number.NaN, historyStart: Number.NaN, last: 0, before: 0, markedIn: Number.NaN };
+      if (byId === undefined) this.globalSeries = series;
+      else byId.set(scopeId, series);
     }
     return series;
+  }
+
+  /** Where a team's or key's series are kept; undefined for the gateway's one series. */
+  private seriesMap(scope: BudgetScope): Map<string, Series> | undefined {
+    return scope === 'team' ? this.teamSeries : scope === 'key' ? this.keySeries : undefined;
   }
 }
 
