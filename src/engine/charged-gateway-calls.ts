@@ -17,14 +17,32 @@ import { mergeWishes } from './merge-wishes.js';
 import { openCommittedStream } from './open-committed-stream.js';
 import { answerAsStream } from './answer-as-stream.js';
 import { runAnswerAttempts, usesConsensus } from './run-consensus.js';
-import type { RequestCharge } from './request-charge.js';
+import type { RequestCharge, RequestOutcome } from './request-charge.js';
 import { allowsDeployment } from './restrict-to-allowed.js';
 import type { Prepared, SwitchyardGateway } from './switchyard-gateway.js';
 
 /** Hands the reservation taken before the loop to the attempt it was taken for, once. */
-interface FirstReservation {
-  take(deploymentId: string): Reservation | undefined;
+class FirstReservation {
+  constructor(
+    private readonly charge: RequestCharge | undefined,
+    private readonly firstId: string | undefined,
+    private held: Reservation | undefined,
+  ) {}
+
+  take(deploymentId: string): Reservation | undefined {
+    const reservation = this.held;
+    if (reservation === undefined) return undefined;
+    this.held = undefined;
+    this.charge!.claim(reservation);
+    if (deploymentId === this.firstId) return reservation;
+    // The loop started elsewhere (a reordered plan): that attempt reserves its own amount.
+    void this.charge!.release(reservation);
+    return undefined;
+  }
 }
+
+/** For a loop without candidates: nothing was reserved ahead. */
+const NOTHING_AHEAD = new FirstReservation(undefined, undefined, undefined);
 
 interface Opened {
   charge: RequestCharge;
@@ -39,20 +57,27 @@ interface Opened {
  * or before the stream's settlement resolves (which the server awaits before `[DONE]`).
  */
 export class ChargedGatewayCalls {
+  /** What an attempt's usage cost on its deployment; one function for every request. */
+  private readonly costOf: (deploymentId: string, usage: Usage) => number;
+
   constructor(
     private readonly accounting: GatewayAccounting,
     private readonly host: SwitchyardGateway,
-  ) {}
+  ) {
+    this.costOf = (id, usage) => host.cost(id, usage);
+  }
 
   async chat(request: ChatRequest, context: RequestContext): Promise<ChatResult> {
     this.accounting.requireCaller(context);
-    return this.answer(await this.prepare(request, context), context, false);
+    // Without a budget the pressure is known at once: no promise to wait for before routing.
+    const pressure = this.accounting.budgetPressure(context.principal);
+    return this.answer(this.route(request, context, pressure && (await pressure)), context, false);
   }
 
   /** A whole answer, by consensus when the policy says so; `streamed` when it will be replayed as a stream. */
   private async answer(prepared: Prepared, context: RequestContext, streamed: boolean): Promise<ChatResult> {
     const { charge, first } = await this.open(prepared, context, streamed);
-    const costOf = (id: string, usage: Usage): number => this.host.cost(id, usage);
+    const costOf = this.costOf;
     let done: AttemptSuccess<ChatResponse>;
     try {
       done = await runAnswerAttempts(prepared.loop, (model, callOptions) =>
@@ -69,10 +94,10 @@ export class ChargedGatewayCalls {
     }
     const usage = done.value.usage;
     const ttftMs = done.attempts.at(-1)?.ttftMs;
-    await charge.finish({
-      outcome: 'ok', deploymentId: done.deploymentId, usage, attempts: done.attempts, decisionId: prepared.decision.id, costOf,
-      ...(ttftMs === undefined ? {} : { ttftMs }),
-    });
+    // ttftMs set after the literal: a conditional spread in it would take V8's slow path.
+    const outcome: RequestOutcome = { outcome: 'ok', deploymentId: done.deploymentId, usage, attempts: done.attempts, decisionId: prepared.decision.id, costOf };
+    if (ttftMs !== undefined) outcome.ttftMs = ttftMs;
+    await charge.finish(outcome);
     const result: ChatResult = { response: done.value, decision: prepared.decision, attempts: done.attempts, deploymentId: done.deploymentId, usage, costUsd: charge.costUsd };
     if (done.consensus !== undefined) result.consensus = done.consensus;
     return result;
@@ -163,7 +188,12 @@ export class ChargedGatewayCalls {
 
   /** Routes under the caller's budget pressure. */
   private async prepare(request: ChatRequest, context: RequestContext): Promise<Prepared> {
-    const pressure = await this.accounting.budgetPressure(context.principal);
+    const pressure = this.accounting.budgetPressure(context.principal);
+    return this.route(request, context, pressure && (await pressure));
+  }
+
+  /** `prepare` once the budget pressure is known. */
+  private route(request: ChatRequest, context: RequestContext, pressure: BudgetPressure | undefined): Prepared {
     let prepared: Prepared;
     try {
       prepared = this.host.prepare(request, context, pressure);
@@ -187,25 +217,15 @@ export class ChargedGatewayCalls {
 
   private async reserveFirst(charge: RequestCharge, loop: AttemptLoopOptions, maxCost: (id: string) => number, decisionId: string): Promise<FirstReservation> {
     const firstId = loop.candidates[0];
-    if (firstId === undefined) return { take: () => undefined };
-    let held: Reservation | undefined;
+    if (firstId === undefined) return NOTHING_AHEAD;
+    let held: Reservation;
     try {
       held = await charge.reserveAhead(maxCost(firstId));
     } catch (error) {
       await this.fail(charge, error, decisionId);
       throw error;
     }
-    return {
-      take: (deploymentId) => {
-        const reservation = held;
-        held = undefined;
-        if (reservation !== undefined) charge.claim(reservation);
-        if (reservation === undefined || deploymentId === firstId) return reservation;
-        // The loop started elsewhere (a reordered plan): that attempt reserves its own amount.
-        void charge.release(reservation);
-        return undefined;
-      },
-    };
+    return new FirstReservation(charge, firstId, held);
   }
 
   /** Fallback deployments the caller may not use are left out of the loop. */

@@ -2,9 +2,10 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { Accounting } from '../accounting/accounting.js';
 import type { AdminService } from '../accounting/admin-service.js';
 import type { Principal } from '../accounting/principal.js';
+import type { BudgetRecord } from '../state/budget-record.js';
 import { SlidingWindowRateLimiter, type RateLimit, type RateLimiter, type RateUsage } from '../resilience/rate-limiter.js';
 import type { RequestContext } from './gateway.js';
-import { RequestCharge } from './request-charge.js';
+import { RequestCharge, type RequestChargeOptions } from './request-charge.js';
 
 export type { Principal } from '../accounting/principal.js';
 
@@ -48,6 +49,9 @@ export type SharedRateLimiter = RateLimiter & { acquire(key: string, usage: Rate
 
 const PERIOD_WORDS: Record<string, string> = { day: 'daily', week: 'weekly', month: 'monthly', total: 'total' };
 
+/** Whose budgets apply to a request without a key: the gateway's alone. */
+const NO_CALLER: { keyId?: string; team?: string } = Object.freeze({});
+
 /**
  * Cost control as the engine uses it: per-key rate limits, a `RequestCharge` per request
  * (reservations, settlement, ledger rows), the caller's budget pressure for routing, and the
@@ -62,6 +66,7 @@ export class GatewayAccounting implements GatewayAccess {
   private readonly limiter: RateLimiter;
   private readonly shared: SharedRateLimiter | undefined;
   private readonly anomalyTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly labels = new WeakMap<BudgetRecord, string>();
 
   constructor(options: GatewayAccountingOptions) {
     this.accounting = options.accounting;
@@ -127,15 +132,10 @@ export class GatewayAccounting implements GatewayAccess {
       }
       if (limits.tpm !== undefined) onTokens = (tokens) => limiter.record(key, { tokens: tokens - estimate });
     }
-    const charge = new RequestCharge({
-      accounting: this.accounting,
-      principal,
-      requestId: context.requestId,
-      streamed: options.streamed,
-      now: this.now,
-      ...(onTokens === undefined ? {} : { onTokens }),
-    });
-    return charge;
+    // Set after the literal, not spread into it: a conditional spread sends the literal down V8's slow path.
+    const chargeOptions: RequestChargeOptions = { accounting: this.accounting, principal, requestId: context.requestId, streamed: options.streamed, now: this.now };
+    if (onTokens !== undefined) chargeOptions.onTokens = onTokens;
+    return new RequestCharge(chargeOptions);
   }
 
   /**
@@ -163,17 +163,30 @@ export class GatewayAccounting implements GatewayAccess {
     return this.shared === undefined ? { limiter: this.limiter, key: keyId } : { limiter: this.shared, key: `key:${keyId}` };
   }
 
-  /** The caller's tightest budget; undefined when no budget applies. */
-  async budgetPressure(principal: { keyId?: string; team?: string } | undefined): Promise<BudgetPressure | undefined> {
-    const tightest = await this.accounting.budgets.tightestBudget(principal ?? {});
+  /**
+   * The caller's tightest budget. Undefined at once when no budget applies, which is known
+   * without reading a counter: most requests then route without waiting for a promise.
+   */
+  budgetPressure(principal: { keyId?: string; team?: string } | undefined): Promise<BudgetPressure | undefined> | undefined {
+    const target = principal ?? NO_CALLER;
+    return this.accounting.budgets.hasBudgets(target) ? this.pressureOf(target) : undefined;
+  }
+
+  private async pressureOf(target: { keyId?: string; team?: string }): Promise<BudgetPressure | undefined> {
+    const tightest = await this.accounting.budgets.tightestBudget(target);
     if (tightest === undefined) return undefined;
-    const budget = tightest.budget;
-    const whose = budget.scope === 'global' ? 'gateway' : budget.scope === 'key' ? `key ${budget.scopeId}` : `team "${budget.scopeId}"`;
-    return {
-      remainingFraction: tightest.remainingShare,
-      remainingUsd: tightest.remainingUsd,
-      label: `${whose} ${PERIOD_WORDS[budget.period] ?? budget.period} budget`,
-    };
+    return { remainingFraction: tightest.remainingShare, remainingUsd: tightest.remainingUsd, label: this.labelOf(tightest.budget) };
+  }
+
+  /** e.g. `team "ml" monthly budget`; made once per budget record (a changed budget is a new record). */
+  private labelOf(budget: BudgetRecord): string {
+    let label = this.labels.get(budget);
+    if (label === undefined) {
+      const whose = budget.scope === 'global' ? 'gateway' : budget.scope === 'key' ? `key ${budget.scopeId}` : `team "${budget.scopeId}"`;
+      label = `${whose} ${PERIOD_WORDS[budget.period] ?? budget.period} budget`;
+      this.labels.set(budget, label);
+    }
+    return label;
   }
 
   close(): Promise<void> {

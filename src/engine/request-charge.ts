@@ -39,10 +39,15 @@ export interface RequestChargeOptions {
  */
 export class RequestCharge {
   private readonly options: RequestChargeOptions;
-  private readonly open = new Set<Reservation>();
+  /**
+   * Reservations not yet settled or released, in the order taken. Arrays rather than sets: a
+   * request holds one or a few, and this is made for every request.
+   */
+  private readonly open: Reservation[] = [];
   /** Held ahead of an attempt that may never start (admission can refuse it): nobody else frees them. */
-  private readonly unclaimed = new Set<Reservation>();
-  private readonly waiters: Array<() => void> = [];
+  private unclaimed: Reservation[] | undefined;
+  /** Made by the first `drain` that has to wait. */
+  private waiters: Array<() => void> | undefined;
   private settledUsd = 0;
   private firstReservedAt: number | undefined;
   private readonly startedAt: number;
@@ -61,7 +66,7 @@ export class RequestCharge {
       requestId: this.options.requestId,
     });
     this.firstReservedAt ??= reservation.createdAt;
-    this.open.add(reservation);
+    this.open.push(reservation);
     return reservation;
   }
 
@@ -72,13 +77,13 @@ export class RequestCharge {
    */
   async reserveAhead(maxCostUsd: number): Promise<Reservation> {
     const reservation = await this.reserve(maxCostUsd);
-    this.unclaimed.add(reservation);
+    (this.unclaimed ??= []).push(reservation);
     return reservation;
   }
 
   /** The attempt a `reserveAhead` reservation was held for has started; it settles or releases it. */
   claim(reservation: Reservation): void {
-    this.unclaimed.delete(reservation);
+    if (this.unclaimed !== undefined) remove(this.unclaimed, reservation);
   }
 
   /**
@@ -100,8 +105,7 @@ export class RequestCharge {
 
   /** Records what the attempt cost and frees the rest. Safe to call again (a finalizer after a cut). */
   async settle(reservation: Reservation, costUsd: number): Promise<void> {
-    if (!this.open.has(reservation)) return;
-    this.open.delete(reservation);
+    if (!remove(this.open, reservation)) return;
     try {
       if (await this.options.accounting.budgets.settle(reservation, costUsd)) this.settledUsd += Math.max(0, costUsd);
     } finally {
@@ -111,8 +115,7 @@ export class RequestCharge {
 
   /** Frees a reservation whose attempt cost nothing (or nothing we can know of). */
   async release(reservation: Reservation): Promise<void> {
-    if (!this.open.has(reservation)) return;
-    this.open.delete(reservation);
+    if (!remove(this.open, reservation)) return;
     try {
       await this.options.accounting.budgets.release(reservation);
     } finally {
@@ -139,10 +142,10 @@ export class RequestCharge {
 
   /** Resolves once every reservation is settled or released, or after `graceMs` (then frees what is left). */
   async drain(graceMs = 5_000): Promise<void> {
-    const unclaimed = [...this.unclaimed];
-    this.unclaimed.clear();
-    await Promise.all(unclaimed.map((reservation) => this.release(reservation)));
-    if (this.open.size === 0) return;
+    const unclaimed = this.unclaimed;
+    this.unclaimed = undefined;
+    if (unclaimed !== undefined && unclaimed.length > 0) await Promise.all(unclaimed.map((reservation) => this.release(reservation)));
+    if (this.open.length === 0) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(true), graceMs);
@@ -150,8 +153,8 @@ export class RequestCharge {
     });
     const emptied = new Promise<boolean>((resolve) => {
       const check = (): void => {
-        if (this.open.size === 0) resolve(false);
-        else this.waiters.push(check);
+        if (this.open.length === 0) resolve(false);
+        else (this.waiters ??= []).push(check);
       };
       check();
     });
@@ -172,7 +175,7 @@ export class RequestCharge {
   async finish(result: RequestOutcome): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    await Promise.all([...this.open].map((r) => this.release(r)));
+    if (this.open.length > 0) await Promise.all([...this.open].map((r) => this.release(r)));
     const { accounting, principal, requestId, streamed } = this.options;
     const endedAt = this.options.now();
     // Request ids may come from the client and repeat; a row id must not, or the ledger would drop the row.
@@ -180,14 +183,11 @@ export class RequestCharge {
     const startedAt = this.firstReservedAt ?? this.startedAt;
     // Rows are built field by field: a literal that starts with a spread (`{ ...base, id, ... }`)
     // takes V8's slow path for every property after it, about 25 us and 5 kB of garbage per row.
-    const shared = (row: LedgerEntry): LedgerEntry => {
-      if (principal?.keyId !== undefined) row.keyId = principal.keyId;
-      if (principal?.team !== undefined) row.team = principal.team;
-      if (result.decisionId !== undefined) row.decisionId = result.decisionId;
-      return row;
-    };
-    const attemptRows = result.attempts.map((attempt, index): LedgerEntry => {
-      const row = shared({
+    const attempts = result.attempts;
+    const attemptRows: LedgerEntry[] = [];
+    for (let index = 0; index < attempts.length; index++) {
+      const attempt = attempts[index]!;
+      const row = withCaller(principal, result.decisionId, {
         id: `${rowId}#${index}`,
         kind: 'attempt',
         requestId,
@@ -206,10 +206,10 @@ export class RequestCharge {
       });
       if (attempt.ttftMs !== undefined) row.ttftMs = attempt.ttftMs;
       if (attempt.errorCode !== undefined) row.errorCode = attempt.errorCode;
-      return row;
-    });
+      attemptRows.push(row);
+    }
     const usage = result.usage;
-    const row = shared({
+    const row = withCaller(principal, result.decisionId, {
       id: rowId,
       kind: 'request',
       requestId,
@@ -233,7 +233,24 @@ export class RequestCharge {
   }
 
   private wake(): void {
+    if (this.waiters === undefined || this.waiters.length === 0) return;
     const waiting = this.waiters.splice(0);
     for (const waiter of waiting) waiter();
   }
+}
+
+/** Removes `item` from `list`; false when it was not there. */
+function remove<T>(list: T[], item: T): boolean {
+  const index = list.indexOf(item);
+  if (index < 0) return false;
+  list.splice(index, 1);
+  return true;
+}
+
+/** Stamps a ledger row with the caller and the routing decision, when known. */
+function withCaller(principal: RequestChargeOptions['principal'], decisionId: string | undefined, row: LedgerEntry): LedgerEntry {
+  if (principal?.keyId !== undefined) row.keyId = principal.keyId;
+  if (principal?.team !== undefined) row.team = principal.team;
+  if (decisionId !== undefined) row.decisionId = decisionId;
+  return row;
 }
