@@ -90,7 +90,9 @@ export class KeyService {
     if (token === undefined) {
       throw new GatewayError('unauthorized', 'Missing API key: send it as "Authorization: Bearer <key>".');
     }
-    const entry = await this.lookup(hashApiKey(token));
+    const hash = hashApiKey(token);
+    // A cached key is answered without a promise of its own: only a store lookup is waited for.
+    const entry = this.cached(hash) ?? (await this.lookup(hash));
     const record = entry.record;
     if (record === undefined) throw new GatewayError('unauthorized', 'Unknown API key.');
     if (record.revokedAt !== undefined) {
@@ -125,10 +127,15 @@ export class KeyService {
     this.cache.clear();
   }
 
+  /** The cache entry of a key hash while it is fresh. */
+  private cached(hash: string): CacheEntry | undefined {
+    const hit = this.cache.get(hash);
+    return hit && this.clock() - hit.cachedAt < this.ttlMs ? hit : undefined;
+  }
+
+  /** Asks the store (the cache had nothing fresh) and caches the answer, found or not. */
   private async lookup(hash: string): Promise<CacheEntry> {
     const now = this.clock();
-    const hit = this.cache.get(hash);
-    if (hit && now - hit.cachedAt < this.ttlMs) return hit;
     const generation = this.generation;
     const entry: CacheEntry = { record: await this.store.findKeyByHash(hash), cachedAt: now };
     if (generation !== this.generation) return entry;
