@@ -71,7 +71,8 @@ export class ChargedGatewayCalls {
     this.accounting.requireCaller(context);
     // Without a budget the pressure is known at once: no promise to wait for before routing.
     const pressure = this.accounting.budgetPressure(context.principal);
-    return this.answer(this.route(request, context, pressure && (await pressure)), context, false);
+    // Awaited, not returned: handing back a promise from an async function costs an extra job and promise.
+    return await this.answer(this.route(request, context, pressure && (await pressure)), context, false);
   }
 
   /** A whole answer, by consensus when the policy says so; `streamed` when it will be replayed as a stream. */

@@ -30,6 +30,9 @@ export interface RequestChargeOptions {
   onTokens?(tokens: number): void;
 }
 
+/** Whose budgets apply to a request without a key: the gateway's alone. */
+const NO_CALLER: { keyId?: string; team?: string } = Object.freeze({});
+
 /**
  * The money side of one client request: a reservation per upstream attempt (first call,
  * fallbacks, hedges), each settled with what its attempt cost or released, and at the end one
@@ -59,15 +62,8 @@ export class RequestCharge {
   }
 
   /** Holds the worst-case cost of one attempt; throws `budget_exceeded` (429) when it does not fit. */
-  async reserve(maxCostUsd: number): Promise<Reservation> {
-    const reservation = await this.options.accounting.budgets.reserve({
-      principal: this.options.principal ?? {},
-      amountUsd: Math.max(0, maxCostUsd),
-      requestId: this.options.requestId,
-    });
-    this.firstReservedAt ??= reservation.createdAt;
-    this.open.push(reservation);
-    return reservation;
+  reserve(maxCostUsd: number): Promise<Reservation> {
+    return this.hold(maxCostUsd, false);
   }
 
   /**
@@ -75,10 +71,8 @@ export class RequestCharge {
    * loop so that a request over budget fails before routing work). Unless `claim`ed by the
    * attempt, `drain` frees it at once instead of waiting for a settlement that will not come.
    */
-  async reserveAhead(maxCostUsd: number): Promise<Reservation> {
-    const reservation = await this.reserve(maxCostUsd);
-    (this.unclaimed ??= []).push(reservation);
-    return reservation;
+  reserveAhead(maxCostUsd: number): Promise<Reservation> {
+    return this.hold(maxCostUsd, true);
   }
 
   /** The attempt a `reserveAhead` reservation was held for has started; it settles or releases it. */
@@ -230,6 +224,19 @@ export class RequestCharge {
     if (usage !== undefined) this.options.onTokens?.(usage.inputTokens + usage.outputTokens);
     if (attemptRows.length > 0) accounting.ledger.record(...attemptRows);
     await accounting.ledger.recordDurably(row);
+  }
+
+  /** `reserve` and `reserveAhead` in one step each, rather than one awaiting the other. */
+  private async hold(maxCostUsd: number, ahead: boolean): Promise<Reservation> {
+    const reservation = await this.options.accounting.budgets.reserve({
+      principal: this.options.principal ?? NO_CALLER,
+      amountUsd: Math.max(0, maxCostUsd),
+      requestId: this.options.requestId,
+    });
+    this.firstReservedAt ??= reservation.createdAt;
+    this.open.push(reservation);
+    if (ahead) (this.unclaimed ??= []).push(reservation);
+    return reservation;
   }
 
   private wake(): void {
