@@ -188,16 +188,18 @@ export class BudgetService {
     const now = this.clock();
     const entries = this.entriesFor(input.principal);
     const amountNanos = usdToNanosCeil(input.amountUsd);
-    const budgetIds: string[] = [];
-    const slots: string[] = [];
+    // Sized up front: an array grown by push gets room for 16 more.
+    const budgetIds = new Array<string>(entries.length);
+    const slots = new Array<string>(entries.length);
     // Without a budget there is no slot to hold money in: the counter is not asked.
     if (entries.length > 0) {
-      const charges: CounterCharge[] = [];
-      for (const entry of entries) {
+      const charges = new Array<CounterCharge>(entries.length);
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
         const { charge } = this.inPeriod(entry, now);
-        charges.push(charge);
-        budgetIds.push(entry.budget.id);
-        slots.push(charge.slot);
+        charges[i] = charge;
+        budgetIds[i] = entry.budget.id;
+        slots[i] = charge.slot;
       }
       const outcome = await this.counter.tryReserve(charges, amountNanos);
       if (!outcome.ok) {
@@ -343,7 +345,7 @@ export class BudgetService {
     if (forKey === undefined && forTeam === undefined) return this.global;
     if (forTeam === undefined && this.global.length === 0) return forKey!;
     if (forKey === undefined && this.global.length === 0) return forTeam!;
-    return [...(forKey ?? NO_ENTRIES), ...(forTeam ?? NO_ENTRIES), ...this.global];
+    return joined(forKey ?? NO_ENTRIES, forTeam ?? NO_ENTRIES, this.global);
   }
 
   /** The entry with its period's fields for `now`, recomputed only when `now` left that period. */
@@ -399,6 +401,16 @@ export class BudgetService {
     const row = (await spend).find((s) => s.scope === budget.scope && s.scopeId === budget.scopeId);
     await this.counter.initialise(`${budget.id}@${start}`, usdToNanos(row?.costUsd ?? 0));
   }
+}
+
+/** Three lists in one array of their exact length. */
+function joined<T>(a: readonly T[], b: readonly T[], c: readonly T[]): T[] {
+  const all = new Array<T>(a.length + b.length + c.length);
+  let i = 0;
+  for (const x of a) all[i++] = x;
+  for (const x of b) all[i++] = x;
+  for (const x of c) all[i++] = x;
+  return all;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
