@@ -275,16 +275,7 @@ export class BudgetService {
   }
 
   private statusOf(entry: BudgetEntry, usage: SlotUsage, periodStart: number, resetsAt: number | undefined): BudgetStatus {
-    const remainingNanos = Math.max(0, entry.limitNanos - usage.settledNanos - usage.reservedNanos);
-    return {
-      budget: entry.budget,
-      periodStart,
-      resetsAt,
-      spentUsd: nanosToUsd(usage.settledNanos),
-      reservedUsd: nanosToUsd(usage.reservedNanos),
-      remainingUsd: nanosToUsd(remainingNanos),
-      remainingShare: remainingShareOf(entry.limitNanos, usage),
-    };
+    return withUsage(unreadStatus(entry.budget, periodStart, resetsAt), usage);
   }
 
   /** Tells the listeners about a settlement; a failure is logged, never thrown into the request. */
@@ -298,13 +289,22 @@ export class BudgetService {
         this.tell({ target, amountUsd, at, budgets: [] }, 0);
         return;
       }
-      const statuses: Array<Promise<BudgetStatus>> = [];
+      // The statuses are made at once and completed when the counter's reads are in: one
+      // Promise.all over the reads rather than an async status() per budget.
+      const budgets: BudgetStatus[] = [];
+      const reads: Array<Promise<SlotUsage>> = [];
       for (const id of reservation.budgetIds) {
         const entry = this.byId.get(id);
-        if (entry) statuses.push(this.status(entry, reservation.createdAt));
+        if (entry === undefined) continue;
+        const { charge, periodStart, resetsAt } = this.inPeriod(entry, reservation.createdAt);
+        budgets.push(unreadStatus(entry.budget, periodStart, resetsAt));
+        reads.push(this.counter.read(charge.slot));
       }
-      Promise.all(statuses).then(
-        (budgets) => this.tell({ target, amountUsd, at, budgets }, 0),
+      Promise.all(reads).then(
+        (usages) => {
+          for (let i = 0; i < budgets.length; i++) withUsage(budgets[i]!, usages[i]!);
+          this.tell({ target, amountUsd, at, budgets }, 0);
+        },
         (error: unknown) => this.listenerFailed(error),
       );
     } catch (error) {
@@ -415,6 +415,20 @@ function joined<T>(a: readonly T[], b: readonly T[], c: readonly T[]): T[] {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
+/** A budget's status for a period before its counter slot is read; `withUsage` completes it. */
+function unreadStatus(budget: BudgetRecord, periodStart: number, resetsAt: number | undefined): BudgetStatus {
+  return { budget, periodStart, resetsAt, spentUsd: 0, reservedUsd: 0, remainingUsd: 0, remainingShare: 0 };
+}
+
+function withUsage(status: BudgetStatus, usage: SlotUsage): BudgetStatus {
+  const limitNanos = usdToNanos(status.budget.limitUsd);
+  status.spentUsd = nanosToUsd(usage.settledNanos);
+  status.reservedUsd = nanosToUsd(usage.reservedNanos);
+  status.remainingUsd = nanosToUsd(Math.max(0, limitNanos - usage.settledNanos - usage.reservedNanos));
+  status.remainingShare = remainingShareOf(limitNanos, usage);
+  return status;
 }
 
 function remainingShareOf(limitNanos: number, usage: SlotUsage): number {
