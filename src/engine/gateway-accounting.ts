@@ -5,7 +5,7 @@ import type { Principal } from '../accounting/principal.js';
 import type { BudgetRecord } from '../state/budget-record.js';
 import { SlidingWindowRateLimiter, type RateLimit, type RateLimiter, type RateUsage } from '../resilience/rate-limiter.js';
 import type { RequestContext } from './gateway.js';
-import { RequestCharge, type RequestChargeOptions } from './request-charge.js';
+import { NO_CALLER, RequestCharge, type RequestChargeOptions } from './request-charge.js';
 
 export type { Principal } from '../accounting/principal.js';
 
@@ -48,9 +48,6 @@ export interface GatewayAccountingOptions {
 export type SharedRateLimiter = RateLimiter & { acquire(key: string, usage: RateUsage): Promise<boolean> };
 
 const PERIOD_WORDS: Record<string, string> = { day: 'daily', week: 'weekly', month: 'monthly', total: 'total' };
-
-/** Whose budgets apply to a request without a key: the gateway's alone. */
-const NO_CALLER: { keyId?: string; team?: string } = Object.freeze({});
 
 /**
  * Cost control as the engine uses it: per-key rate limits, a `RequestCharge` per request

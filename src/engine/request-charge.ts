@@ -31,7 +31,7 @@ export interface RequestChargeOptions {
 }
 
 /** Whose budgets apply to a request without a key: the gateway's alone. */
-const NO_CALLER: { keyId?: string; team?: string } = Object.freeze({});
+export const NO_CALLER: { keyId?: string; team?: string } = Object.freeze({});
 
 /**
  * The money side of one client request: a reservation per upstream attempt (first call,
