@@ -68,6 +68,11 @@ export class SwitchyardGateway implements Gateway {
   private readonly options: SwitchyardGatewayOptions;
   private readonly now: () => number;
   private readonly listing: ModelListing[];
+  /** The ids of `tables.profiles` (what `auto` and every policy rank), for the stats lookup. */
+  private readonly profileIds: readonly string[];
+  // Bound once: every request's loop options hand out the same two lookups.
+  private readonly modelFor = (id: string): ReturnType<AttemptLoopOptions['modelFor']> => this.deployment(id).model;
+  private readonly deadlinesFor = (id: string): ReturnType<NonNullable<AttemptLoopOptions['deadlinesFor']>> => this.tables.deployments.get(id)?.deadlines;
 
   constructor(options: SwitchyardGatewayOptions) {
     this.options = options;
@@ -75,6 +80,7 @@ export class SwitchyardGateway implements Gateway {
     this.summary = options.summary;
     this.now = options.now ?? Date.now;
     this.listing = listModels(this.tables);
+    this.profileIds = this.tables.profiles.map((profile) => profile.id);
     if (options.accounting !== undefined) {
       this.accounting = options.accounting;
       this.charged = new ChargedGatewayCalls(options.accounting, this);
@@ -92,7 +98,7 @@ export class SwitchyardGateway implements Gateway {
       request: merged,
       candidates: target.candidates,
       // Only the candidates' stats are read.
-      stats: this.options.stats.some(target.candidates.map((candidate) => candidate.id)),
+      stats: this.options.stats.some(target.candidates === this.tables.profiles ? this.profileIds : target.candidates.map((candidate) => candidate.id)),
       policy: target.policy,
       requested: merged.model,
       deps: learning === undefined ? this.options.routingDeps : learning.routingDeps(this.options.routingDeps, merged, target.policy.name),
@@ -225,10 +231,12 @@ export class SwitchyardGateway implements Gateway {
       timeoutMs: wishes?.timeoutMs,
       maxLatencyMs: wishes?.maxLatencyMs,
     });
+    // The order is built for this request: cut to the attempts allowed in place.
+    if (order.length > maxAttempts) order.length = maxAttempts;
     const loop: AttemptLoopOptions = {
-      candidates: order.slice(0, maxAttempts),
-      modelFor: (id) => this.deployment(id).model,
-      deadlinesFor: (id) => this.tables.deployments.get(id)?.deadlines,
+      candidates: order,
+      modelFor: this.modelFor,
+      deadlinesFor: this.deadlinesFor,
       deadlineAt: deadlineAt ?? startedAt + this.options.requestTimeoutMs,
       now: this.now,
       stats: this.options.stats,

@@ -9,21 +9,31 @@ export interface FeedbackEstimatorOptions {
 }
 
 /**
- * One request's quality hook: the base estimate is the prior, feedback on (task, deployment)
- * moves it. The exploration coin is tossed once per request, so that an exploring request ranks
- * every candidate on the prior alone and a demoted deployment still gets some traffic.
+ * The exploration coin of one request: true when it sets feedback aside. Tossed once per request,
+ * so that an exploring request ranks every candidate on the prior alone and a demoted deployment
+ * still gets some traffic.
  */
-export function feedbackQualityEstimator(book: QualityFeedbackBook, base: QualityEstimator, options: FeedbackEstimatorOptions): QualityEstimator {
-  if (options.explorationFloor > 0 && options.random() < options.explorationFloor) {
-    return {
-      name: `${base.name}+exploration`,
-      estimate: (input) => {
-        const prior = base.estimate(input);
-        return { quality: prior.quality, basis: `${prior.basis}; feedback set aside (exploration)` };
-      },
-    };
-  }
-  if (options.estimate === 'mean') return book.estimator(base);
+export function explores(options: Pick<FeedbackEstimatorOptions, 'explorationFloor' | 'random'>): boolean {
+  return options.explorationFloor > 0 && options.random() < options.explorationFloor;
+}
+
+/** The prior alone, saying so in its basis. Reads no request state: one serves every exploring request. */
+export function explorationEstimator(base: QualityEstimator): QualityEstimator {
+  return {
+    name: `${base.name}+exploration`,
+    estimate: (input) => {
+      const prior = base.estimate(input);
+      return { quality: prior.quality, basis: `${prior.basis}; feedback set aside (exploration)` };
+    },
+  };
+}
+
+/**
+ * The prior moved by feedback: the posterior mean, or a Thompson draw from it. Reads the book as
+ * it is at each call, so one serves every request that does not explore.
+ */
+export function posteriorEstimator(book: QualityFeedbackBook, base: QualityEstimator, estimate: FeedbackEstimatorOptions['estimate']): QualityEstimator {
+  if (estimate === 'mean') return book.estimator(base);
   return {
     name: `${base.name}+thompson`,
     estimate: (input) => {

@@ -13,7 +13,7 @@ import { profileQualityEstimator } from '../../routing/quality-estimator.js';
 import { readConversation } from '../../routing/read-conversation.js';
 import type { ArmState, FeedbackEntry, FeedbackStore } from '../../state/feedback/feedback-entry.js';
 import { MemoryFeedbackStore } from '../../state/feedback/memory-feedback-store.js';
-import { feedbackQualityEstimator } from './feedback-quality-estimator.js';
+import { explorationEstimator, explores, posteriorEstimator } from './feedback-quality-estimator.js';
 
 export type { FeedbackEntry } from '../../state/feedback/feedback-entry.js';
 
@@ -50,6 +50,8 @@ export class GatewayLearning {
   private explorationFloors = new Map<string, number>();
   private experiments = new Map<string, Experiment>();
   private aliasExperiments = new Map<string, string>();
+  /** `routingDeps` without the learned model, per base deps: built on first use, dropped by `configure`. */
+  private feedbackDeps = new WeakMap<DecideDeps, { exploring: DecideDeps; exploiting: DecideDeps }>();
 
   constructor(config: GatewayConfig, options: GatewayLearningOptions = {}) {
     this.random = options.random ?? Math.random;
@@ -68,6 +70,7 @@ export class GatewayLearning {
   /** Applies a (re)loaded config; experiments that keep their id keep their promoted and stopped arms. */
   configure(config: GatewayConfig): void {
     this.settings = config.learning;
+    this.feedbackDeps = new WeakMap();
     this.explorationFloors = new Map(
       Object.entries(config.policies).flatMap(([name, p]) => (p.explorationFloor === undefined ? [] : [[name, p.explorationFloor] as const])),
     );
@@ -112,16 +115,39 @@ export class GatewayLearning {
     }
   }
 
-  /** The routing dependencies for one request under `policy`: learned or profile quality, then feedback. */
+  /**
+   * The routing dependencies for one request under `policy`: learned or profile quality, then
+   * feedback (the prior moved by feedback, or, on the exploration share of requests, the prior
+   * alone). Without the learned model nothing here depends on the request but the exploration
+   * coin, so the two outcomes are built once per `base` and reused until the next `configure`.
+   */
   routingDeps(base: DecideDeps, request: ChatRequest, policy: string): DecideDeps {
     const learned = this.learned !== undefined && this.learnedPolicies.has(policy);
     if (!learned && !this.settings.feedback) return base;
+    if (!learned) {
+      const exploring = this.explores(policy);
+      let built = this.feedbackDeps.get(base);
+      if (built === undefined) {
+        const prior = base.quality ?? profileQualityEstimator;
+        built = {
+          exploring: { ...base, quality: explorationEstimator(prior) },
+          exploiting: { ...base, quality: posteriorEstimator(this.book, prior, this.settings.estimate) },
+        };
+        this.feedbackDeps.set(base, built);
+      }
+      return exploring ? built.exploring : built.exploiting;
+    }
     let quality = base.quality ?? profileQualityEstimator;
-    if (learned && this.learned !== undefined) quality = learnedQualityEstimator(this.learned, readConversation(request).lastUserText);
+    if (this.learned !== undefined) quality = learnedQualityEstimator(this.learned, readConversation(request).lastUserText);
     if (this.settings.feedback) {
-      quality = feedbackQualityEstimator(this.book, quality, { estimate: this.settings.estimate, explorationFloor: this.explorationFloors.get(policy) ?? this.settings.explorationFloor, random: this.random });
+      const exploring = this.explores(policy);
+      quality = exploring ? explorationEstimator(quality) : posteriorEstimator(this.book, quality, this.settings.estimate);
     }
     return { ...base, quality };
+  }
+
+  private explores(policy: string): boolean {
+    return explores({ explorationFloor: this.explorationFloors.get(policy) ?? this.settings.explorationFloor, random: this.random });
   }
 
   /**
