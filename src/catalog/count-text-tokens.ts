@@ -21,13 +21,13 @@ const SAMPLE_CHARS = 4096;
  * Tokens of a text for a model: OpenAI models exactly with their own encoding, other families
  * through a named encoding times a documented factor (see model-families.ts), rounded up.
  */
-export function countTextTokens(text: string, model: string, options: CountTextOptions = {}): number {
+export function countTextTokens(text: string, model: string, options?: CountTextOptions): number {
   if (text.length === 0) return 0;
   const { encoding, factor } = findModelFamily(model).tokenizer;
   const encoder = loadEncoding(encoding);
   let raw: number;
-  if (options.exact === true || text.length <= SAMPLING_THRESHOLD_CHARS) {
-    raw = text.length <= MEMO_MAX_CHARS ? memoizedCount(encoding, text, () => encoder.count(text)) : encoder.count(text);
+  if (options?.exact === true || text.length <= SAMPLING_THRESHOLD_CHARS) {
+    raw = text.length <= MEMO_MAX_CHARS ? memoizedCount(encoding, text, encoder) : encoder.count(text);
   } else {
     raw = sampledCount(text, (sample) => encoder.count(sample));
   }
@@ -44,7 +44,7 @@ const MEMO_MAX_CHARS = 4096;
 const MEMO_ENTRIES = 1024;
 const memos = new Map<string, Map<string, number>>();
 
-function memoizedCount(encoding: string, text: string, count: () => number): number {
+function memoizedCount(encoding: string, text: string, encoder: { count(text: string): number }): number {
   let memo = memos.get(encoding);
   if (memo === undefined) {
     memo = new Map();
@@ -52,7 +52,7 @@ function memoizedCount(encoding: string, text: string, count: () => number): num
   }
   const known = memo.get(text);
   if (known !== undefined) return known;
-  const counted = count();
+  const counted = encoder.count(text);
   if (memo.size >= MEMO_ENTRIES) {
     const oldest = memo.keys().next();
     if (oldest.done !== true) memo.delete(oldest.value);

@@ -20,28 +20,27 @@ export interface ConstraintContext {
  */
 export function checkHardConstraints(profile: ModelProfile, ctx: ConstraintContext): ExcludedCandidate | undefined {
   const id = profile.id;
-  const exclude = (reason: ExcludedCandidate['reason'], detail: string): ExcludedCandidate => ({ deploymentId: id, reason, detail });
   const allowed = ctx.wishes?.allowedModels;
   if (allowed && allowed.length > 0 && !matchesAny(profile, allowed)) {
-    return exclude('not_allowed', `not in the request's allowed models (${allowed.join(', ')})`);
+    return exclude(id, 'not_allowed', `not in the request's allowed models (${allowed.join(', ')})`);
   }
   const policyAllowed = ctx.policy?.allowedModels;
   if (policyAllowed && policyAllowed.length > 0 && !matchesAny(profile, policyAllowed)) {
-    return exclude('not_allowed', "not in the policy's allowed models");
+    return exclude(id, 'not_allowed', "not in the policy's allowed models");
   }
   if (ctx.policy?.deniedModels && matchesAny(profile, ctx.policy.deniedModels)) {
-    return exclude('not_allowed', 'denied by the policy');
+    return exclude(id, 'not_allowed', 'denied by the policy');
   }
   const missing = missingCapabilities(profile, ctx.request.needs);
-  if (missing.length > 0) return exclude('capability', `does not support ${missing.join(', ')}`);
+  if (missing !== undefined) return exclude(id, 'capability', `does not support ${missing.join(', ')}`);
 
   const { inputTokens, maxOutputTokens } = ctx.request;
   if (maxOutputTokens !== undefined && maxOutputTokens > profile.maxOutputTokens) {
-    return exclude('context_window', `requested ${maxOutputTokens} output tokens > max output ${profile.maxOutputTokens}`);
+    return exclude(id, 'context_window', `requested ${maxOutputTokens} output tokens > max output ${profile.maxOutputTokens}`);
   }
   const reservedOutput = maxOutputTokens ?? Math.min(ctx.request.expectedOutputTokens, profile.maxOutputTokens);
   if (inputTokens + reservedOutput > profile.contextWindow) {
-    return exclude(
+    return exclude(id,
       'context_window',
       `${inputTokens} input + ${reservedOutput} output tokens > context window ${profile.contextWindow}`,
     );
@@ -49,20 +48,24 @@ export function checkHardConstraints(profile: ModelProfile, ctx: ConstraintConte
 
   const maxCost = minDefined(ctx.wishes?.maxCostUsd, ctx.policy?.maxCostUsd);
   if (maxCost !== undefined && ctx.estimatedCostUsd > maxCost) {
-    return exclude('max_cost', `estimated $${formatUsd(ctx.estimatedCostUsd)} > max $${formatUsd(maxCost)}`);
+    return exclude(id, 'max_cost', `estimated $${formatUsd(ctx.estimatedCostUsd)} > max $${formatUsd(maxCost)}`);
   }
   const maxLatency = minDefined(ctx.wishes?.maxLatencyMs, ctx.policy?.maxLatencyMs);
   if (maxLatency !== undefined && ctx.estimatedLatencyMs > maxLatency) {
-    return exclude('max_latency', `expected ${Math.round(ctx.estimatedLatencyMs)} ms > max ${maxLatency} ms`);
+    return exclude(id, 'max_latency', `expected ${Math.round(ctx.estimatedLatencyMs)} ms > max ${maxLatency} ms`);
   }
   if (ctx.budgetRemainingUsd !== undefined && ctx.estimatedCostUsd > ctx.budgetRemainingUsd) {
-    return exclude('budget', `estimated $${formatUsd(ctx.estimatedCostUsd)} > remaining budget $${formatUsd(ctx.budgetRemainingUsd)}`);
+    return exclude(id, 'budget', `estimated $${formatUsd(ctx.estimatedCostUsd)} > remaining budget $${formatUsd(ctx.budgetRemainingUsd)}`);
   }
   // Live state last: a deployment left out only for it meets every other constraint, so the
   // engine may still try it after the others once the breaker or the limit lets it.
-  if (ctx.stats?.breaker === 'open') return exclude('breaker_open', 'circuit breaker open after recent failures');
-  if (ctx.stats?.saturated) return exclude('rate_limited', 'at its rate or concurrency limit');
+  if (ctx.stats?.breaker === 'open') return exclude(id, 'breaker_open', 'circuit breaker open after recent failures');
+  if (ctx.stats?.saturated) return exclude(id, 'rate_limited', 'at its rate or concurrency limit');
   return undefined;
+}
+
+function exclude(deploymentId: string, reason: ExcludedCandidate['reason'], detail: string): ExcludedCandidate {
+  return { deploymentId, reason, detail };
 }
 
 /** A pattern names a deployment id, its upstream model name, or a `prefix/*` family. */
@@ -74,7 +77,10 @@ function matchesAny(profile: ModelProfile, patterns: readonly string[]): boolean
   return false;
 }
 
-function missingCapabilities(profile: ModelProfile, needs: RequestProfile['needs']): string[] {
+/** Undefined when nothing is missing, so that a capable candidate (nearly every one) costs no array. */
+function missingCapabilities(profile: ModelProfile, needs: RequestProfile['needs']): string[] | undefined {
+  const caps = profile.capabilities;
+  if ((!needs.tools || caps.tools) && (!needs.vision || caps.vision) && (!needs.json || caps.json) && (!needs.streaming || caps.streaming)) return undefined;
   const missing: string[] = [];
   if (needs.tools && !profile.capabilities.tools) missing.push('tools');
   if (needs.vision && !profile.capabilities.vision) missing.push('images');

@@ -1,7 +1,7 @@
 import type { ChatRequest, Decision, ExcludedCandidate, LiveStats, ModelProfile, RequestProfile } from '../spec/index.js';
 import { analyzeRequest, type AnalyzeRequestDeps } from './analyze-request.js';
 import { applyBudgetPressure } from './apply-budget-pressure.js';
-import { checkHardConstraints } from './check-hard-constraints.js';
+import { checkHardConstraints, type ConstraintContext } from './check-hard-constraints.js';
 import { catalogCostEstimator, type CostEstimator } from './cost-estimator.js';
 import { effectiveWeights } from './effective-weights.js';
 import { estimateLatency } from './estimate-latency.js';
@@ -52,20 +52,27 @@ export function decide(input: DecideInput): Decision {
 
   const excluded: ExcludedCandidate[] = [];
   const eligible: CandidateEstimates[] = [];
+  // One of each for the whole decision, refilled per candidate: neither callee keeps its input.
+  const tokens = { inputTokens: profile.inputTokens, outputTokens: 0 };
+  const constraints: ConstraintContext = {
+    request: profile,
+    wishes,
+    policy: input.policy.constraints,
+    stats: undefined,
+    estimatedCostUsd: 0,
+    estimatedLatencyMs: 0,
+    budgetRemainingUsd: input.budget?.remainingUsd,
+  };
   for (const candidate of input.candidates) {
     const stats = input.stats.get(candidate.id);
     const outputTokens = Math.min(profile.expectedOutputTokens, candidate.maxOutputTokens);
     const estimatedCostUsd = cost.estimateRequestCostUsd(candidate, profile.inputTokens, outputTokens);
-    const latency = estimateLatency(candidate, stats, { inputTokens: profile.inputTokens, outputTokens });
-    const exclusion = checkHardConstraints(candidate, {
-      request: profile,
-      wishes,
-      policy: input.policy.constraints,
-      stats,
-      estimatedCostUsd,
-      estimatedLatencyMs: latency.totalMs,
-      budgetRemainingUsd: input.budget?.remainingUsd,
-    });
+    tokens.outputTokens = outputTokens;
+    const latency = estimateLatency(candidate, stats, tokens);
+    constraints.stats = stats;
+    constraints.estimatedCostUsd = estimatedCostUsd;
+    constraints.estimatedLatencyMs = latency.totalMs;
+    const exclusion = checkHardConstraints(candidate, constraints);
     if (exclusion) {
       excluded.push(exclusion);
       continue;
@@ -98,7 +105,7 @@ export function decide(input: DecideInput): Decision {
     budgetRemainingFraction: input.budget?.remainingFraction,
   });
   let candidates = scoreCandidates(eligible, weighting.weights, weighting.adequacyFloor, weighting.qualityTolerance);
-  const pressureReasons: string[] = [];
+  let pressureReasons: readonly string[] | undefined;
   if (input.policy.budgetAware && input.policy.budgetLevels !== undefined && input.budget?.remainingFraction !== undefined) {
     const pressured = applyBudgetPressure({
       ...input.policy.budgetLevels,
@@ -108,15 +115,15 @@ export function decide(input: DecideInput): Decision {
       ...(input.budget.label === undefined ? {} : { budgetLabel: input.budget.label }),
     });
     candidates = pressured.candidates;
-    pressureReasons.push(...pressured.reasons);
+    pressureReasons = pressured.reasons;
   }
 
   const reasons: string[] = [
     `task ${profile.task} (${profile.taskSource}${profile.taskSource === 'classifier' ? `, confidence ${profile.taskConfidence.toFixed(2)}` : ''}), difficulty ${profile.difficulty.toFixed(2)}`,
     `policy ${input.policy.name}: weights ${describeWeights(weighting.weights)}`,
-    ...weighting.reasons,
-    ...pressureReasons,
   ];
+  for (const reason of weighting.reasons) reasons.push(reason);
+  if (pressureReasons !== undefined) for (const reason of pressureReasons) reasons.push(reason);
   const best = candidates[0];
   if (best) {
     reasons.push(`${best.deploymentId} ranks first: ${strongestParts(best.parts)}`);

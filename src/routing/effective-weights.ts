@@ -36,16 +36,19 @@ export function effectiveWeights(input: {
   budgetRemainingFraction?: number;
 }): EffectiveWeights {
   const reasons: string[] = [];
-  const w: Weights = normalize({ ...input.policy.weights });
+  // `normalize` returns a fresh object: it is this decision's to change.
+  const w: Weights = normalize(input.policy.weights);
   const p = input.priorities;
-  const wanted = { cost: nonNegative(p?.cost), latency: nonNegative(p?.latency), quality: nonNegative(p?.quality) };
-  const sum = wanted.cost + wanted.latency + wanted.quality;
+  const wantedCost = nonNegative(p?.cost);
+  const wantedLatency = nonNegative(p?.latency);
+  const wantedQuality = nonNegative(p?.quality);
+  const sum = wantedCost + wantedLatency + wantedQuality;
   if (p && sum > 0) {
     const share = w.cost + w.latency + w.quality;
-    w.cost = (share * wanted.cost) / sum;
-    w.latency = (share * wanted.latency) / sum;
-    w.quality = (share * wanted.quality) / sum;
-    reasons.push(`request priorities applied (cost ${wanted.cost}, latency ${wanted.latency}, quality ${wanted.quality})`);
+    w.cost = (share * wantedCost) / sum;
+    w.latency = (share * wantedLatency) / sum;
+    w.quality = (share * wantedQuality) / sum;
+    reasons.push(`request priorities applied (cost ${wantedCost}, latency ${wantedLatency}, quality ${wantedQuality})`);
   }
   const boost = input.policy.difficultyBoost ?? 0;
   if (boost !== 0 && w.quality > 0) {
@@ -70,9 +73,9 @@ export function effectiveWeights(input: {
   // policy's own split gets a narrower one, and one who asks for quality alone gets none.
   let maxTolerance = Math.max(0, input.policy.qualityTolerance ?? 0);
   if (p && sum > 0) {
-    const base = normalize({ ...input.policy.weights });
+    const base = normalize(input.policy.weights);
     const policyShare = (base.cost + base.latency) / Math.max(1e-9, base.cost + base.latency + base.quality);
-    const wantedShare = (wanted.cost + wanted.latency) / sum;
+    const wantedShare = (wantedCost + wantedLatency) / sum;
     maxTolerance *= Math.min(1, wantedShare / Math.max(1e-9, policyShare));
   }
   const easiness = Math.min(1, Math.max(0, 1 - input.difficulty / FULL_QUALITY_DIFFICULTY));

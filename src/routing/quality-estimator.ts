@@ -28,9 +28,33 @@ export const profileQualityEstimator: QualityEstimator = {
     const fromTask = profile.quality[request.task];
     const table = fromTask ?? profile.quality.default;
     const shortfall = (1 - table) * (0.3 + 1.4 * request.difficulty);
-    return {
-      quality: Math.min(1, Math.max(0, 1 - shortfall)),
-      basis: `${fromTask === undefined ? 'default' : request.task} quality ${table.toFixed(2)} (${profile.source.quality})`,
-    };
+    return { quality: Math.min(1, Math.max(0, 1 - shortfall)), basis: basisOf(profile, fromTask === undefined ? 'default' : request.task, table) };
   },
 };
+
+interface Basis {
+  table: number;
+  source: string;
+  text: string;
+}
+
+/*
+ * The basis names the table entry read, which is the same for every request of a task on a
+ * deployment: its text is kept per profile and entry (a profile lives as long as its config) and
+ * built again only if the entry or its source changed.
+ */
+const bases = new WeakMap<ModelProfile, Map<string, Basis>>();
+
+function basisOf(profile: ModelProfile, entry: string, table: number): string {
+  const source = profile.source.quality;
+  let known = bases.get(profile);
+  if (known === undefined) {
+    known = new Map();
+    bases.set(profile, known);
+  }
+  const kept = known.get(entry);
+  if (kept !== undefined && kept.table === table && kept.source === source) return kept.text;
+  const text = `${entry} quality ${table.toFixed(2)} (${source})`;
+  known.set(entry, { table, source, text });
+  return text;
+}

@@ -70,24 +70,16 @@ export function scoreCandidates(
   const scored = candidates.map((c): ScoredCandidate => {
     const quality = clamp01(1 - (adequacyLevel - c.expectedQuality) / QUALITY_SPAN);
     const adequacy = adequacyFloor + (1 - adequacyFloor) * quality;
-    const parts: ScoreParts = {
-      cost: adequacy * clamp01(1 - (Math.log(Math.max(COST_FLOOR_USD, c.estimatedCostUsd)) - minLogCost) / costSpan),
-      latency: adequacy * clamp01(1 - (Math.log(Math.max(1, c.estimatedLatencyMs)) - minLogLatency) / latencySpan),
-      quality,
-      reliability: clamp01(1 - (bestReliability - c.reliability) / RELIABILITY_SPAN),
-      weights,
-    };
+    const cost = adequacy * clamp01(1 - (Math.log(Math.max(COST_FLOOR_USD, c.estimatedCostUsd)) - minLogCost) / costSpan);
+    const latency = adequacy * clamp01(1 - (Math.log(Math.max(1, c.estimatedLatencyMs)) - minLogLatency) / latencySpan);
+    const reliability = clamp01(1 - (bestReliability - c.reliability) / RELIABILITY_SPAN);
     const reasons = adequacy < 0.99 ? [...c.reasons, `cost and latency credit x${adequacy.toFixed(2)}: expected quality ${(adequacyLevel - c.expectedQuality).toFixed(2)} below the adequacy level ${adequacyLevel.toFixed(2)}`] : c.reasons;
-    const score =
-      weights.cost * parts.cost +
-      weights.latency * parts.latency +
-      weights.quality * parts.quality +
-      weights.reliability * parts.reliability;
+    // Scored on the exact parts; the parts are shown rounded.
+    const score = weights.cost * cost + weights.latency * latency + weights.quality * quality + weights.reliability * reliability;
     return {
       deploymentId: c.deploymentId,
       score: round(score),
-      // Object.assign, not `{ ...parts, cost: ... }`: properties after a leading spread are slow on Node 20's V8.
-      parts: Object.assign({}, parts, { cost: round(parts.cost), latency: round(parts.latency), quality: round(parts.quality), reliability: round(parts.reliability) }),
+      parts: { cost: round(cost), latency: round(latency), quality: round(quality), reliability: round(reliability), weights },
       estimatedCostUsd: c.estimatedCostUsd,
       maxCostUsd: c.maxCostUsd,
       estimatedLatencyMs: Math.round(c.estimatedLatencyMs),
@@ -96,7 +88,7 @@ export function scoreCandidates(
     };
   });
   // Ties go to the cheaper deployment, then to the id, so that the order is deterministic.
-  scored.sort(
+  if (scored.length > 1) scored.sort(
     (a, b) => b.score - a.score || a.estimatedCostUsd - b.estimatedCostUsd || (a.deploymentId < b.deploymentId ? -1 : 1),
   );
   return scored;
