@@ -5,7 +5,7 @@ import { AttemptPermit } from './attempt-permit.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { BreakerRegistry, type BreakerRegistryOptions } from './breaker-registry.js';
 import { realClock, type Clock } from './clock.js';
-import { ConcurrencyLimiter, type ConcurrencyGate } from './concurrency-limiter.js';
+import { ConcurrencyLimiter, type AcquireOptions, type ConcurrencyGate } from './concurrency-limiter.js';
 import { planFallback, type FallbackAction } from './fallback-action.js';
 import { LeasedConcurrencyGate, type ConcurrencyLeases } from './leased-concurrency-gate.js';
 import { LiveStatsTracker, type CallResolvesAt } from './live-stats-tracker.js';
@@ -164,20 +164,18 @@ export class Resilience {
       };
     }
     const tokens = options.estimatedTokens ?? 0;
-    const overRate = (): Admission => ({
-      admitted: false,
-      error: new GatewayError('rate_limited', `Deployment ${deploymentId} is at its configured RPM/TPM limit.`, { deploymentId }),
-    });
+    // One usage for the check and the record below (neither keeps it).
+    const usage = { requests: 1, tokens };
     // A shared limiter answers `wouldExceed` from totals last seen; its atomic `acquire` decides below.
-    if (this.rates.acquire === undefined && this.rates.wouldExceed(deploymentId, { requests: 1, tokens })) return overRate();
+    if (this.rates.acquire === undefined && this.rates.wouldExceed(deploymentId, usage)) return overRate(deploymentId);
     let release;
     try {
       const estimatedServiceMs = this.stats.ewmaLatencyMs(deploymentId);
-      release = await this.concurrency.acquire(deploymentId, {
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-        ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
-        ...(estimatedServiceMs === undefined ? {} : { estimatedServiceMs }),
-      });
+      const acquire: AcquireOptions = {};
+      if (options.signal !== undefined) acquire.signal = options.signal;
+      if (options.deadlineAt !== undefined) acquire.deadlineAt = options.deadlineAt;
+      if (estimatedServiceMs !== undefined) acquire.estimatedServiceMs = estimatedServiceMs;
+      release = await this.concurrency.acquire(deploymentId, acquire);
     } catch (error) {
       const typed = toGatewayError(error);
       if (typed.code === 'client_closed') throw typed;
@@ -188,11 +186,11 @@ export class Resilience {
       release();
       return { admitted: false, error: new GatewayError('circuit_open', `Deployment ${deploymentId} is cooling down behind an open circuit breaker.`, { deploymentId }) };
     }
-    if (this.rates.acquire === undefined) this.rates.record(deploymentId, { requests: 1, tokens });
-    else if (!(await this.rates.acquire(deploymentId, { requests: 1, tokens }))) {
+    if (this.rates.acquire === undefined) this.rates.record(deploymentId, usage);
+    else if (!(await this.rates.acquire(deploymentId, usage))) {
       this.breakers.release(ticket);
       release();
-      return overRate();
+      return overRate(deploymentId);
     }
     this.stats.begin(deploymentId);
     return { admitted: true, permit: new AttemptPermit({ deploymentId, ticket, release, breakers: this.breakers, stats: this.stats, rates: this.rates, estimatedTokens: tokens }) };
@@ -254,4 +252,8 @@ export class Resilience {
     if (refusal !== undefined) plan.retryRefusal = refusal;
     return plan;
   }
+}
+
+function overRate(deploymentId: string): Admission {
+  return { admitted: false, error: new GatewayError('rate_limited', `Deployment ${deploymentId} is at its configured RPM/TPM limit.`, { deploymentId }) };
 }

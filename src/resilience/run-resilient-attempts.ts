@@ -2,7 +2,7 @@ import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import type { ModelProfile } from '../spec/model-profile.js';
 import type { OutcomeClass } from '../spec/outcome-class.js';
 import { abortReason } from './abort-reason.js';
-import type { AttemptPermit } from './attempt-permit.js';
+import type { AttemptPermit, AttemptSuccessSample } from './attempt-permit.js';
 import type { FallbackAction } from './fallback-action.js';
 import type { CallResolvesAt } from './live-stats-tracker.js';
 import type { AdmitOptions, Admission, Resilience, RetryOverrides } from './resilience.js';
@@ -110,8 +110,11 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
   const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
   const resolvesAt = options.resolvesAt ?? 'first_token';
   const steps: AttemptStep[] = [];
-  const tried = new Set<string>();
-  const attemptsOn = new Map<string, number>();
+  // Made on first use, as is `cooling` below: nearly every request is answered by its first
+  // call and never reads them.
+  let tried: Set<string> | undefined;
+  /** Failed calls per deployment: the attempts made on it before the current one. */
+  let failedOn: Map<string, number> | undefined;
   let calls = 0;
   let lastError: GatewayError | undefined;
   let skipError: GatewayError | undefined;
@@ -119,7 +122,11 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     steps.push(step);
     options.onStep?.(step);
   };
-  const firstUntried = (): string | undefined => candidates.find((id) => !tried.has(id));
+  const firstUntried = (): string | undefined => {
+    for (const id of candidates) if (tried === undefined || !tried.has(id)) return id;
+    return undefined;
+  };
+  const markTried = (deploymentId: string): Set<string> => (tried ??= new Set()).add(deploymentId);
   const fail = (error: GatewayError): never => {
     throw new AttemptsFailedError(error, steps);
   };
@@ -128,14 +135,14 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
   const admitOptions: AdmitOptions = { signal, deadlineAt: options.deadlineAt, estimatedTokens: options.estimatedTokens };
 
   // Candidates skipped only because they are cooling down after 429s, with when they are free.
-  const cooling = new Map<string, number>();
+  let cooling: Map<string, number> | undefined;
   let coolingWaits = 0;
   let cooledMs = 0;
   const nextAfterCooling = async (): Promise<string | undefined> => {
     // Every candidate is spent or cooling: wait for the first cool-down to end rather than fail.
     // Again if another request's 429 renewed it meanwhile (one 429 cools a deployment for every
     // request), within a few waits, the retry-after cap in total, and the deadline.
-    if (coolingWaits >= MAX_COOLING_WAITS || cooling.size === 0 || calls >= maxAttempts) return undefined;
+    if (coolingWaits >= MAX_COOLING_WAITS || cooling === undefined || cooling.size === 0 || calls >= maxAttempts) return undefined;
     const [id, freeAt] = [...cooling.entries()].sort((x, y) => x[1] - y[1])[0] as [string, number];
     const wait = Math.max(0, freeAt - clock.now());
     if (cooledMs + wait > resilience.backoff.maxRetryAfterMs) return undefined;
@@ -143,23 +150,24 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     coolingWaits += 1;
     cooledMs += wait;
     await sleep(wait, signal, clock).catch((aborted: unknown) => fail(toGatewayError(aborted)));
-    tried.delete(id);
+    tried?.delete(id);
     cooling.delete(id);
     return id;
   };
 
   // A called deployment is not tried again, unless the request waits out its 429 cool-down.
-  const spend = (deploymentId: string): void => {
-    tried.add(deploymentId);
+  const spend = (deploymentId: string): Set<string> => {
+    const spent = markTried(deploymentId);
     const coolingUntil = resilience.breakers.coolingUntil(deploymentId);
-    if (coolingUntil !== undefined) cooling.set(deploymentId, coolingUntil);
+    if (coolingUntil !== undefined) (cooling ??= new Map()).set(deploymentId, coolingUntil);
+    return spent;
   };
 
   // The legs beside the first call: untried candidates after it, admitted as they start.
   const spreadLegs = (primaryId: string): { others: AttemptLeg[]; role: SpreadRole; admit(id: string, legSignal: AbortSignal): Promise<Admission> } | undefined => {
     const spread = options.spread;
     if (spread === undefined) return undefined;
-    const next = candidates.filter((id) => id !== primaryId && !tried.has(id));
+    const next = candidates.filter((id) => id !== primaryId && tried?.has(id) !== true);
     const room = Math.max(0, maxAttempts - 1);
     const others: AttemptLeg[] =
       spread.kind === 'race'
@@ -190,34 +198,47 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
     const deploymentId: string = current;
     const admission = await resilience.admit(deploymentId, admitOptions);
     if (!admission.admitted) {
-      tried.add(deploymentId);
+      markTried(deploymentId);
       skipError ??= admission.error;
-      if (admission.error.code === 'rate_limited' && admission.error.retryAfterMs !== undefined) cooling.set(deploymentId, clock.now() + admission.error.retryAfterMs);
+      if (admission.error.code === 'rate_limited' && admission.error.retryAfterMs !== undefined) (cooling ??= new Map()).set(deploymentId, clock.now() + admission.error.retryAfterMs);
       record({ deploymentId, called: false, outcome: admission.error.outcome, error: admission.error, latencyMs: 0 });
       current = firstUntried() ?? (await nextAfterCooling());
       continue;
     }
     const spreading = calls === 0 ? spreadLegs(deploymentId) : undefined;
     calls += 1;
-    const onCandidate = (attemptsOn.get(deploymentId) ?? 0) + 1;
-    attemptsOn.set(deploymentId, onCandidate);
+    const onCandidate = (failedOn?.get(deploymentId) ?? 0) + 1;
     const started = clock.now();
     try {
-      const won: LegWin<T> =
-        spreading === undefined
-          ? { value: await options.call(deploymentId, signal ?? new AbortController().signal), deploymentId, permit: admission.permit, latencyMs: 0 }
-          : await runAttemptLegs({ ...spreading, primary: { deploymentId, permit: admission.permit }, clock, call: options.call, record, ...(signal === undefined ? {} : { signal }), ...(options.discard === undefined ? {} : { discard: options.discard }) });
-      const latencyMs = spreading === undefined ? clock.now() - started : won.latencyMs;
-      const winner: AttemptStep = { deploymentId: won.deploymentId, called: true, outcome: 'ok', latencyMs, ...(won.role === undefined ? {} : { role: won.role }) };
+      // The plain call (nearly every request) is read without a win record of its own.
+      let value: T;
+      let wonId = deploymentId;
+      let permit = admission.permit;
+      let latencyMs: number;
+      let role: SpreadRole | undefined;
+      if (spreading === undefined) {
+        value = await options.call(deploymentId, signal ?? new AbortController().signal);
+        latencyMs = clock.now() - started;
+      } else {
+        const won: LegWin<T> = await runAttemptLegs({ ...spreading, primary: { deploymentId, permit: admission.permit }, clock, call: options.call, record, ...(signal === undefined ? {} : { signal }), ...(options.discard === undefined ? {} : { discard: options.discard }) });
+        value = won.value;
+        wonId = won.deploymentId;
+        permit = won.permit;
+        latencyMs = won.latencyMs;
+        role = won.role;
+      }
+      const winner: AttemptStep = { deploymentId: wonId, called: true, outcome: 'ok', latencyMs };
+      if (role !== undefined) winner.role = role;
       if (options.keepPermit === true) {
         record(winner);
-        return { value: won.value, deploymentId: won.deploymentId, steps, permit: won.permit };
+        return { value, deploymentId: wonId, steps, permit };
       }
-      const tokens = options.tokensOf?.(won.value);
-      const resolved = resolvesAt === 'answer' ? { answerMs: latencyMs } : { ttftMs: latencyMs };
-      won.permit.succeeded({ latencyMs, ...resolved, ...(tokens === undefined ? {} : { tokens }) });
+      const tokens = options.tokensOf?.(value);
+      const sample: AttemptSuccessSample = resolvesAt === 'answer' ? { latencyMs, answerMs: latencyMs } : { latencyMs, ttftMs: latencyMs };
+      if (tokens !== undefined) sample.tokens = tokens;
+      permit.succeeded(sample);
       record(winner);
-      return { value: won.value, deploymentId: won.deploymentId, steps };
+      return { value, deploymentId: wonId, steps };
     } catch (caught) {
       let thrown = caught;
       let latencyMs = clock.now() - started;
@@ -233,7 +254,8 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
       const clientGone = signal?.aborted === true;
       const error = clientGone ? abortReason(signal) : toGatewayError(thrown);
       admission.permit.failed(error, { latencyMs });
-      spend(deploymentId);
+      (failedOn ??= new Map()).set(deploymentId, onCandidate);
+      const triedNow = spend(deploymentId);
       lastError = error;
       const role = spreading?.role === 'race' ? { role: spreading.role } : {};
       if (clientGone) {
@@ -247,8 +269,8 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
         attemptsOnCandidate: onCandidate,
         committed: false,
         clientGone,
-        remaining: candidates.filter((id) => !tried.has(id)),
-        tried,
+        remaining: candidates.filter((id) => !triedNow.has(id)),
+        tried: triedNow,
         ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
         ...(options.requiredTokens === undefined ? {} : { requiredTokens: options.requiredTokens }),
         ...(options.eligible === undefined ? {} : { eligible: options.eligible }),
