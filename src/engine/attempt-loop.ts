@@ -106,12 +106,23 @@ export function attributed(error: unknown, deploymentId: string, signal?: AbortS
  * Calls the candidates in order until one answers. A failure moves on only when it says
  * something about that deployment (see canFallBack); otherwise it is the answer.
  */
-export async function runAttempts<T>(
+export function runAttempts<T>(
   options: AttemptLoopOptions,
   call: (model: ChatModel, callOptions: CallOptions) => Promise<T>,
   usageOf: (value: T) => Usage | undefined,
 ): Promise<AttemptSuccess<T>> {
+  // The resilient loop's promise is handed on as it is: an async wrapper would add a promise and
+  // two microtask ticks to every request.
   if (options.resilience !== undefined && options.candidates.length > 0) return runResilientLoop(options, options.resilience, call, usageOf);
+  return runPlainAttempts(options, call, usageOf);
+}
+
+/** The loop without the resilience layer: each candidate once, in order. */
+async function runPlainAttempts<T>(
+  options: AttemptLoopOptions,
+  call: (model: ChatModel, callOptions: CallOptions) => Promise<T>,
+  usageOf: (value: T) => Usage | undefined,
+): Promise<AttemptSuccess<T>> {
   const now = options.now ?? Date.now;
   const attempts: AttemptRecord[] = [];
   if (options.candidates.length === 0) throw new GatewayError('no_candidate', 'No deployment is left to try.');

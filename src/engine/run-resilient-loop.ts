@@ -22,14 +22,12 @@ export async function runResilientLoop<T>(
 ): Promise<AttemptSuccess<T>> {
   const now = options.now ?? Date.now;
   const records: AttemptRecord[] = [];
-  const usages = new Map<AttemptStep, Usage>();
   // Every upstream call's answer, in call order: a losing leg's may land all the same (and be charged).
   const answers: Array<{ deploymentId: string; answer: Promise<T> }> = [];
   let lastUsage: Usage | undefined;
-  const toRecord = (step: AttemptStep): AttemptRecord => {
+  const toRecord = (step: AttemptStep, usage: Usage | undefined): AttemptRecord => {
     const record = attemptRecordOfStep(step);
     if (step.outcome === 'ok') record.ttftMs = step.latencyMs;
-    const usage = usages.get(step);
     if (usage !== undefined) record.usage = usage;
     return record;
   };
@@ -48,9 +46,9 @@ export async function runResilientLoop<T>(
       return lastUsage === undefined ? undefined : lastUsage.inputTokens + lastUsage.outputTokens;
     };
     attempts.onStep = (step) => {
-      if (step.outcome === 'ok' && lastUsage !== undefined) usages.set(step, lastUsage);
       // Skipped candidates were never called: they are in the decision log, not the attempts.
-      if (step.called) records.push(toRecord(step));
+      // The winner's step comes right after `tokensOf` read its usage.
+      if (step.called) records.push(toRecord(step, step.outcome === 'ok' ? lastUsage : undefined));
     };
     const done = await runResilientAttempts(attempts);
     // One call (nearly every request) has no loser to wait for: no extra settle pass on that path.
