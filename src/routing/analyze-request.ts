@@ -60,6 +60,36 @@ function classifyOnce(classifier: TaskClassifier, text: string): TaskPrediction 
   return prediction;
 }
 
+/*
+ * Both memos (the classifier's above, the difficulty cues') are keyed by the system prompt and
+ * question joined; joined afresh, that key is a new string on every request, copied flat and
+ * hashed again by each memo. Templated traffic repeats the pair, so the joined text of short
+ * pairs is kept and handed out again, already flat and hashed. Past the bound all are dropped.
+ */
+const JOINED_ENTRIES = 512;
+const joinedTexts = new Map<string, Map<string, string>>();
+let joinedCount = 0;
+
+function joinedText(system: string, user: string): string {
+  if (system.length + user.length >= CLASSIFY_MEMO_MAX_CHARS) return `${system}\n${user}`;
+  let bySystem = joinedTexts.get(system);
+  const known = bySystem?.get(user);
+  if (known !== undefined) return known;
+  const text = `${system}\n${user}`;
+  if (joinedCount >= JOINED_ENTRIES) {
+    joinedTexts.clear();
+    joinedCount = 0;
+    bySystem = undefined;
+  }
+  if (bySystem === undefined) {
+    bySystem = new Map();
+    joinedTexts.set(system, bySystem);
+  }
+  bySystem.set(user, text);
+  joinedCount += 1;
+  return text;
+}
+
 export function analyzeRequest(request: ChatRequest, deps: AnalyzeRequestDeps = {}): RequestProfile {
   return analyzeRequestInDetail(request, deps).profile;
 }
@@ -69,9 +99,7 @@ export function analyzeRequestInDetail(request: ChatRequest, deps: AnalyzeReques
   const inputTokens = (deps.countTokens ?? countWithReferenceTokenizer)(request);
   // The system prompt often says what the job is ("You are a translator"); the last user turn
   // says what is asked now. Earlier turns would mostly blur the signal.
-  const classifiedText = conversation.systemText
-    ? `${conversation.systemText}\n${conversation.lastUserText}`
-    : conversation.lastUserText;
+  const classifiedText = conversation.systemText ? joinedText(conversation.systemText, conversation.lastUserText) : conversation.lastUserText;
 
   let task: RequestProfile['task'];
   let taskConfidence: number;

@@ -58,6 +58,9 @@ const WEIGHTS: Readonly<DifficultySignals> = {
   fewShot: -0.08,
 };
 
+/** The keys of `WEIGHTS`, listed once rather than by `Object.keys` on every estimate (same order). */
+const SIGNAL_KEYS = Object.keys(WEIGHTS) as readonly (keyof DifficultySignals)[];
+
 const REASONING_CUES =
   /\b(prove|proof|derive|derivation|justify|step[- ]by[- ]step|trade-?offs?|analy[sz]e|compare|contrast|why|optimi[sz]e|edge cases?|complexity|rigorous|counterexample|implications?|evaluate|critique)\b/gi;
 const CONSTRAINT_CUES =
@@ -105,7 +108,7 @@ export function estimateDifficulty(input: {
     fewShot: saturate(fewShotMarks - 1, 4),
   };
   let sum = 0;
-  for (const key of Object.keys(WEIGHTS) as (keyof DifficultySignals)[]) sum += WEIGHTS[key] * signals[key];
+  for (const key of SIGNAL_KEYS) sum += WEIGHTS[key] * signals[key];
   return { difficulty: Math.round(Math.min(1, Math.max(0, sum)) * 1000) / 1000, signals };
 }
 

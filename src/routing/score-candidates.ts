@@ -87,11 +87,33 @@ export function scoreCandidates(
       reasons,
     };
   });
-  // Ties go to the cheaper deployment, then to the id, so that the order is deterministic.
-  if (scored.length > 1) scored.sort(
-    (a, b) => b.score - a.score || a.estimatedCostUsd - b.estimatedCostUsd || (a.deploymentId < b.deploymentId ? -1 : 1),
-  );
+  if (scored.length > SMALL_SORT) scored.sort(rankOrder);
+  else insertionSort(scored);
   return scored;
+}
+
+/** Best first. Ties go to the cheaper deployment, then to the id, so that the order is deterministic. */
+function rankOrder(a: ScoredCandidate, b: ScoredCandidate): number {
+  return b.score - a.score || a.estimatedCostUsd - b.estimatedCostUsd || (a.deploymentId < b.deploymentId ? -1 : 1);
+}
+
+/**
+ * Up to this many candidates are ranked by insertion sort: `Array.prototype.sort` allocates its
+ * work arrays on every call (about 800 bytes for five candidates), and `rankOrder` is a total
+ * order (ids are unique), so both give the same order.
+ */
+const SMALL_SORT = 16;
+
+function insertionSort(list: ScoredCandidate[]): void {
+  for (let i = 1; i < list.length; i += 1) {
+    const item = list[i] as ScoredCandidate;
+    let j = i - 1;
+    while (j >= 0 && rankOrder(list[j] as ScoredCandidate, item) > 0) {
+      list[j + 1] = list[j] as ScoredCandidate;
+      j -= 1;
+    }
+    list[j + 1] = item;
+  }
 }
 
 function clamp01(x: number): number {
