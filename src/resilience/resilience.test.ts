@@ -92,6 +92,26 @@ describe('Resilience', () => {
     expect((await queued).admitted).toBe(true);
   });
 
+  it('admits at once only what admit would grant without waiting', async () => {
+    const { resilience } = setup();
+    const first = resilience.admitAtOnce('a', {});
+    expect(first?.admitted).toBe(true);
+    // At the concurrency limit the answer may have to wait: admit decides.
+    expect(resilience.admitAtOnce('a', {})).toBeUndefined();
+    const queued = resilience.admit('a');
+    if (first?.admitted === true) first.permit.abandoned();
+    // A free slot with someone queued for it is not taken past the queue.
+    expect(resilience.admitAtOnce('a', {})).toBeUndefined();
+    expect((await queued).admitted).toBe(true);
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(resilience.admitAtOnce('big', { signal: aborted.signal })).toBeUndefined();
+    // Refusals are answered at once, like admit's.
+    expect(resilience.admitAtOnce('b', { estimatedTokens: 1 })?.admitted).toBe(true);
+    expect(resilience.admitAtOnce('b', { estimatedTokens: 1 })?.admitted).toBe(true);
+    expect(resilience.admitAtOnce('b', { estimatedTokens: 1 })).toMatchObject({ admitted: false, error: { code: 'rate_limited' } });
+  });
+
   it('takes a policy\'s own retries and content-filter fallback over the gateway\'s', () => {
     const { resilience } = setup();
     resilience.requestStarted();

@@ -196,7 +196,7 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
       fail(new GatewayError('total_timeout', 'The request ran past its deadline.', { cause: lastError }));
     }
     const deploymentId: string = current;
-    const admission = await resilience.admit(deploymentId, admitOptions);
+    const admission = resilience.admitAtOnce(deploymentId, admitOptions) ?? (await resilience.admit(deploymentId, admitOptions));
     if (!admission.admitted) {
       markTried(deploymentId);
       skipError ??= admission.error;
