@@ -3,7 +3,7 @@ import { analyzeRequest, type AnalyzeRequestDeps } from './analyze-request.js';
 import { applyBudgetPressure } from './apply-budget-pressure.js';
 import { checkHardConstraints, type ConstraintContext } from './check-hard-constraints.js';
 import { catalogCostEstimator, type CostEstimator } from './cost-estimator.js';
-import { effectiveWeights } from './effective-weights.js';
+import { effectiveWeights, type EffectiveWeights } from './effective-weights.js';
 import { estimateLatency } from './estimate-latency.js';
 import { estimateReliability } from './estimate-reliability.js';
 import { formatUsd } from './format-usd.js';
@@ -98,12 +98,15 @@ export function decide(input: DecideInput): Decision {
     });
   }
 
-  const weighting = effectiveWeights({
-    policy: input.policy,
-    priorities: wishes?.priorities,
-    difficulty: profile.difficulty,
-    budgetRemainingFraction: input.budget?.remainingFraction,
-  });
+  const weighting =
+    wishes?.priorities === undefined && input.budget?.remainingFraction === undefined
+      ? plainWeighting(input.policy, profile.difficulty)
+      : effectiveWeights({
+          policy: input.policy,
+          priorities: wishes?.priorities,
+          difficulty: profile.difficulty,
+          budgetRemainingFraction: input.budget?.remainingFraction,
+        });
   let candidates = scoreCandidates(eligible, weighting.weights, weighting.adequacyFloor, weighting.qualityTolerance);
   let pressureReasons: readonly string[] | undefined;
   if (input.policy.budgetAware && input.policy.budgetLevels !== undefined && input.budget?.remainingFraction !== undefined) {
@@ -157,6 +160,61 @@ function defaultNewId(): string {
 }
 
 type Weights = Decision['candidates'][number]['parts']['weights'];
+
+interface KeptWeighting {
+  difficulty: number;
+  weights: Policy['weights'];
+  cost: number;
+  latency: number;
+  quality: number;
+  reliability: number;
+  difficultyBoost: number | undefined;
+  adequacyFloor: number | undefined;
+  qualityTolerance: number | undefined;
+  weighting: EffectiveWeights;
+}
+
+/*
+ * Without the caller's priorities or a budget share, a decision's weighting depends only on the
+ * policy and the difficulty, which repeats from one request to the next under templated traffic.
+ * The last one is kept per policy, with the policy fields it was computed from (a changed field
+ * computes it again). Decisions that use it share its weights object, as the candidates of one
+ * decision already do; its reasons are copied into each decision's own list.
+ */
+const keptWeightings = new WeakMap<Policy, KeptWeighting>();
+
+function plainWeighting(policy: Policy, difficulty: number): EffectiveWeights {
+  const w = policy.weights;
+  const kept = keptWeightings.get(policy);
+  if (
+    kept !== undefined &&
+    kept.difficulty === difficulty &&
+    kept.weights === w &&
+    kept.cost === w.cost &&
+    kept.latency === w.latency &&
+    kept.quality === w.quality &&
+    kept.reliability === w.reliability &&
+    kept.difficultyBoost === policy.difficultyBoost &&
+    kept.adequacyFloor === policy.adequacyFloor &&
+    kept.qualityTolerance === policy.qualityTolerance
+  ) {
+    return kept.weighting;
+  }
+  const weighting = effectiveWeights({ policy, priorities: undefined, difficulty });
+  keptWeightings.set(policy, {
+    difficulty,
+    weights: w,
+    cost: w.cost,
+    latency: w.latency,
+    quality: w.quality,
+    reliability: w.reliability,
+    difficultyBoost: policy.difficultyBoost,
+    adequacyFloor: policy.adequacyFloor,
+    qualityTolerance: policy.qualityTolerance,
+    weighting,
+  });
+  return weighting;
+}
 
 /*
  * A policy's weights repeat from one decision to the next (they move only with the caller's

@@ -101,4 +101,16 @@ describe('built-in policies and priorities', () => {
     expect(decision.candidates[0]?.deploymentId).not.toBe(CLAUDE_SONNET.id);
     expect(decision.reasons.join('\n')).toMatch(/budget at 2%/);
   });
+
+  it('weighs a repeated request as the first time, and follows a policy changed in place', () => {
+    const policy = { ...BUILT_IN_POLICIES.balanced, weights: { ...BUILT_IN_POLICIES.balanced.weights } };
+    const first = route(ask(CODING_PROMPT), policy);
+    const again = route(ask(CODING_PROMPT), policy);
+    expect({ ...again, elapsedUs: 0 }).toEqual({ ...first, elapsedUs: 0 });
+    policy.weights.cost = 0;
+    policy.weights.latency = 0;
+    const changed = route(ask(CODING_PROMPT), policy);
+    expect(changed.candidates[0]?.parts.weights.cost).toBe(0);
+    expect(changed.reasons[1]).toMatch(/weights cost 0\.00, latency 0\.00/);
+  });
 });
