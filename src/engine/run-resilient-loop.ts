@@ -13,8 +13,9 @@ import type { AttemptRecord } from './gateway.js';
  * The attempt loop with the resilience layer in charge: admission (breakers, 429 cool-downs,
  * RPM/TPM, concurrency queue), retries with backoff and retry-after, fallback by outcome class,
  * the retry budget and the whole-request deadline. Attempt records keep the engine's shape.
+ * Not async: the loop's promise is continued with one `then` (nothing here throws before it).
  */
-export async function runResilientLoop<T>(
+export function runResilientLoop<T>(
   options: AttemptLoopOptions,
   resilience: Resilience,
   call: (model: ChatModel, callOptions: CallOptions) => Promise<T>,
@@ -31,33 +32,34 @@ export async function runResilientLoop<T>(
     if (usage !== undefined) record.usage = usage;
     return record;
   };
-  try {
-    const attempts = resilientAttemptsOptions<T>(options, resilience, (deploymentId, signal) => {
-      const callOptions: CallOptions = { signal, deadlines: attemptDeadlines(options.deadlinesFor?.(deploymentId), options.deadlineAt, now()) };
-      if (options.headers !== undefined) callOptions.headers = options.headers;
-      const answer = call(options.modelFor(deploymentId), callOptions);
-      answers.push({ deploymentId, answer });
-      return answer;
-    });
-    // A call here resolves with the whole answer: hedges wait on JSON answer times, not stream TTFTs.
-    attempts.resolvesAt = 'answer';
-    attempts.tokensOf = (value) => {
-      lastUsage = usageOf(value);
-      return lastUsage === undefined ? undefined : lastUsage.inputTokens + lastUsage.outputTokens;
-    };
-    attempts.onStep = (step) => {
-      // Skipped candidates were never called: they are in the decision log, not the attempts.
-      // The winner's step comes right after `tokensOf` read its usage.
-      if (step.called) records.push(toRecord(step, step.outcome === 'ok' ? lastUsage : undefined));
-    };
-    const done = await runResilientAttempts(attempts);
-    // One call (nearly every request) has no loser to wait for: no extra settle pass on that path.
-    if (answers.length > 1) await showLosersCharges(answers, done.value, records, usageOf);
-    return { value: done.value, deploymentId: done.deploymentId, attempts: records };
-  } catch (error) {
-    if (error instanceof AttemptsFailedError) throw new AttemptsExhaustedError(error.error, records);
-    throw error;
-  }
+  const attempts = resilientAttemptsOptions<T>(options, resilience, (deploymentId, signal) => {
+    const callOptions: CallOptions = { signal, deadlines: attemptDeadlines(options.deadlinesFor?.(deploymentId), options.deadlineAt, now()) };
+    if (options.headers !== undefined) callOptions.headers = options.headers;
+    const answer = call(options.modelFor(deploymentId), callOptions);
+    answers.push({ deploymentId, answer });
+    return answer;
+  });
+  // A call here resolves with the whole answer: hedges wait on JSON answer times, not stream TTFTs.
+  attempts.resolvesAt = 'answer';
+  attempts.tokensOf = (value) => {
+    lastUsage = usageOf(value);
+    return lastUsage === undefined ? undefined : lastUsage.inputTokens + lastUsage.outputTokens;
+  };
+  attempts.onStep = (step) => {
+    // Skipped candidates were never called: they are in the decision log, not the attempts.
+    // The winner's step comes right after `tokensOf` read its usage.
+    if (step.called) records.push(toRecord(step, step.outcome === 'ok' ? lastUsage : undefined));
+  };
+  return runResilientAttempts(attempts).then(
+    (done): AttemptSuccess<T> | Promise<AttemptSuccess<T>> => {
+      const success: AttemptSuccess<T> = { value: done.value, deploymentId: done.deploymentId, attempts: records };
+      // One call (nearly every request) has no loser to wait for: no extra settle pass on that path.
+      return answers.length > 1 ? showLosersCharges(answers, done.value, records, usageOf).then(() => success) : success;
+    },
+    (error: unknown) => {
+      throw error instanceof AttemptsFailedError ? new AttemptsExhaustedError(error.error, records) : error;
+    },
+  );
 }
 
 /**

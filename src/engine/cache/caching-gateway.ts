@@ -68,12 +68,19 @@ export class CachingGateway implements Gateway {
     return this.inner.accounting;
   }
 
-  async chat(request: ChatRequest, context: RequestContext): Promise<ChatResult> {
-    const plan = this.options.rules.plan(request, context);
-    if (!plan.read && !plan.write) {
-      const result = await this.inner.chat(request, context);
-      return withCacheOutcome(result, { status: 'bypass' });
+  chat(request: ChatRequest, context: RequestContext): Promise<ChatResult> {
+    // Not async: a bypassed request (the default) costs one `then` rather than this method's own
+    // promise and await. A synchronous throw still reaches the caller as a rejection.
+    try {
+      const plan = this.options.rules.plan(request, context);
+      if (!plan.read && !plan.write) return this.inner.chat(request, context).then(bypassed);
+      return this.chatThroughCache(request, context, plan);
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
+  }
+
+  private async chatThroughCache(request: ChatRequest, context: RequestContext, plan: CachePlan): Promise<ChatResult> {
     this.requireCaller(context);
     const key = cacheKey(request, context, cacheScope(context.principal, this.options.scope));
     const joined = plan.read ? await this.lookup(key, plan, request, context) : { lead: this.lead(key, false) };
@@ -323,6 +330,10 @@ async function* collectWhileForwarding(
   } finally {
     void finish(complete);
   }
+}
+
+function bypassed(result: ChatResult): ChatResult {
+  return withCacheOutcome(result, { status: 'bypass' });
 }
 
 /**
