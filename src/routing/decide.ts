@@ -122,8 +122,8 @@ export function decide(input: DecideInput): Decision {
   }
 
   const reasons: string[] = [
-    `task ${profile.task} (${profile.taskSource}${profile.taskSource === 'classifier' ? `, confidence ${profile.taskConfidence.toFixed(2)}` : ''}), difficulty ${profile.difficulty.toFixed(2)}`,
-    `policy ${input.policy.name}: weights ${describeWeights(weighting.weights)}`,
+    describeTask(profile),
+    describePolicy(input.policy.name, weighting.weights),
   ];
   for (const reason of weighting.reasons) reasons.push(reason);
   if (pressureReasons !== undefined) for (const reason of pressureReasons) reasons.push(reason);
@@ -217,20 +217,31 @@ function plainWeighting(policy: Policy, difficulty: number): EffectiveWeights {
 }
 
 /*
- * A policy's weights repeat from one decision to the next (they move only with the caller's
- * priorities, the difficulty and the budget), and formatting four numbers took 5 % of a
- * one-candidate decision: the last description is kept with the weights it describes.
+ * The task and policy lines repeat from one decision to the next (the weights move only with the
+ * caller's priorities, the difficulty and the budget; templated traffic repeats task and
+ * difficulty), and formatting their numbers took 5 % of a one-candidate decision: the last line
+ * of each is kept with the values it describes.
  */
-let describedWeights: Weights = { cost: Number.NaN, latency: Number.NaN, quality: Number.NaN, reliability: Number.NaN };
-let weightsDescription = '';
+let describedPolicy = { name: '', cost: Number.NaN, latency: Number.NaN, quality: Number.NaN, reliability: Number.NaN, text: '' };
 
-function describeWeights(w: Weights): string {
-  const last = describedWeights;
-  if (w.cost !== last.cost || w.latency !== last.latency || w.quality !== last.quality || w.reliability !== last.reliability) {
-    weightsDescription = `cost ${w.cost.toFixed(2)}, latency ${w.latency.toFixed(2)}, quality ${w.quality.toFixed(2)}, reliability ${w.reliability.toFixed(2)}`;
-    describedWeights = { cost: w.cost, latency: w.latency, quality: w.quality, reliability: w.reliability };
+function describePolicy(name: string, w: Weights): string {
+  const last = describedPolicy;
+  if (name !== last.name || w.cost !== last.cost || w.latency !== last.latency || w.quality !== last.quality || w.reliability !== last.reliability) {
+    const text = `policy ${name}: weights cost ${w.cost.toFixed(2)}, latency ${w.latency.toFixed(2)}, quality ${w.quality.toFixed(2)}, reliability ${w.reliability.toFixed(2)}`;
+    describedPolicy = { name, cost: w.cost, latency: w.latency, quality: w.quality, reliability: w.reliability, text };
   }
-  return weightsDescription;
+  return describedPolicy.text;
+}
+
+let describedTask = { task: '', source: '', confidence: Number.NaN, difficulty: Number.NaN, text: '' };
+
+function describeTask(profile: RequestProfile): string {
+  const last = describedTask;
+  if (profile.task !== last.task || profile.taskSource !== last.source || profile.taskConfidence !== last.confidence || profile.difficulty !== last.difficulty) {
+    const text = `task ${profile.task} (${profile.taskSource}${profile.taskSource === 'classifier' ? `, confidence ${profile.taskConfidence.toFixed(2)}` : ''}), difficulty ${profile.difficulty.toFixed(2)}`;
+    describedTask = { task: profile.task, source: profile.taskSource, confidence: profile.taskConfidence, difficulty: profile.difficulty, text };
+  }
+  return describedTask.text;
 }
 
 const PART_KEYS = ['cost', 'latency', 'quality', 'reliability'] as const;
@@ -241,19 +252,27 @@ const PART_KEYS = ['cost', 'latency', 'quality', 'reliability'] as const;
  * winner of every decision.
  */
 function strongestParts(parts: Decision['candidates'][number]['parts']): string {
-  const contribution = (index: number): number => {
-    const key = PART_KEYS[index] as (typeof PART_KEYS)[number];
-    return parts[key] * parts.weights[key];
-  };
   let first = 0;
-  for (let index = 1; index < PART_KEYS.length; index += 1) if (contribution(index) > contribution(first)) first = index;
+  for (let index = 1; index < PART_KEYS.length; index += 1) if (contribution(parts, index) > contribution(parts, first)) first = index;
   let second = first === 0 ? 1 : 0;
   for (let index = second + 1; index < PART_KEYS.length; index += 1) {
-    if (index !== first && contribution(index) > contribution(second)) second = index;
+    if (index !== first && contribution(parts, index) > contribution(parts, second)) second = index;
   }
   const a = PART_KEYS[first] as (typeof PART_KEYS)[number];
   const b = PART_KEYS[second] as (typeof PART_KEYS)[number];
-  return `${a} ${parts[a].toFixed(2)}, ${b} ${parts[b].toFixed(2)}`;
+  const last = strongest;
+  // The winner's parts repeat as often as the decision does (a single candidate scores 1 on each).
+  if (a !== last.a || b !== last.b || parts[a] !== last.valueA || parts[b] !== last.valueB) {
+    strongest = { a, b, valueA: parts[a], valueB: parts[b], text: `${a} ${parts[a].toFixed(2)}, ${b} ${parts[b].toFixed(2)}` };
+  }
+  return strongest.text;
+}
+
+let strongest = { a: '', b: '', valueA: Number.NaN, valueB: Number.NaN, text: '' };
+
+function contribution(parts: Decision['candidates'][number]['parts'], index: number): number {
+  const key = PART_KEYS[index] as (typeof PART_KEYS)[number];
+  return parts[key] * parts.weights[key];
 }
 
 function summarizeExclusions(excluded: readonly ExcludedCandidate[]): string {
