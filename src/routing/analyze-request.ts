@@ -1,7 +1,7 @@
 import type { ChatRequest, RequestProfile } from '../spec/index.js';
 import { countChatTokens } from '../catalog/index.js';
 import { defaultTaskClassifier } from './default-task-classifier.js';
-import { estimateDifficulty, type DifficultySignals } from './estimate-difficulty.js';
+import { difficultyOf, estimateDifficulty, type DifficultyInput, type DifficultySignals } from './estimate-difficulty.js';
 import { estimateOutputTokens } from './estimate-output-tokens.js';
 import { readConversation } from './read-conversation.js';
 import type { TaskClassifier, TaskPrediction } from './task-classifier.js';
@@ -91,10 +91,21 @@ function joinedText(system: string, user: string): string {
 }
 
 export function analyzeRequest(request: ChatRequest, deps: AnalyzeRequestDeps = {}): RequestProfile {
-  return analyzeRequestInDetail(request, deps).profile;
+  return profileRequest(request, deps, difficultyOf);
 }
 
 export function analyzeRequestInDetail(request: ChatRequest, deps: AnalyzeRequestDeps = {}): RequestAnalysis {
+  let signals: DifficultySignals | undefined;
+  const profile = profileRequest(request, deps, (input) => {
+    const estimate = estimateDifficulty(input);
+    signals = estimate.signals;
+    return estimate.difficulty;
+  });
+  return { profile, difficultySignals: signals as DifficultySignals };
+}
+
+/** The profile, with the difficulty from `difficulty` (which may keep its signals for the detail). */
+function profileRequest(request: ChatRequest, deps: AnalyzeRequestDeps, difficultyFor: (input: DifficultyInput) => number): RequestProfile {
   const conversation = readConversation(request);
   const inputTokens = (deps.countTokens ?? countWithReferenceTokenizer)(request);
   // The system prompt often says what the job is ("You are a translator"); the last user turn
@@ -116,7 +127,7 @@ export function analyzeRequestInDetail(request: ChatRequest, deps: AnalyzeReques
     taskSource = 'classifier';
   }
 
-  const { difficulty, signals } = estimateDifficulty({
+  const difficulty = difficultyFor({
     text: classifiedText,
     task,
     inputTokens,
@@ -141,5 +152,5 @@ export function analyzeRequestInDetail(request: ChatRequest, deps: AnalyzeReques
     },
   };
   if (maxOutputTokens !== undefined) profile.maxOutputTokens = maxOutputTokens;
-  return { profile, difficultySignals: signals };
+  return profile;
 }

@@ -86,7 +86,7 @@ function saturate(x: number, full: number): number {
 /** Text is capped so that a long document costs the same microseconds as a page. */
 const MAX_SCAN_CHARS = 8_000;
 
-export function estimateDifficulty(input: {
+export interface DifficultyInput {
   text: string;
   task: TaskType;
   inputTokens: number;
@@ -94,22 +94,41 @@ export function estimateDifficulty(input: {
   taskConfidence: number;
   /** Earlier assistant turns: worked examples when the caller primes the model with them. */
   priorAssistantTurns: number;
-}): DifficultyEstimate {
+}
+
+export function estimateDifficulty(input: DifficultyInput): DifficultyEstimate {
+  const signals = readSignals(input, { task: 0, length: 0, reasoning: 0, math: 0, code: 0, constraints: 0, uncertainty: 0, fewShot: 0 });
+  return { difficulty: weigh(signals), signals };
+}
+
+/**
+ * `estimateDifficulty(input).difficulty`, for callers that do not show the signals (routing):
+ * they are read into one scratch record instead of a new one per request.
+ */
+export function difficultyOf(input: DifficultyInput): number {
+  return weigh(readSignals(input, scratchSignals));
+}
+
+const scratchSignals: DifficultySignals = { task: 0, length: 0, reasoning: 0, math: 0, code: 0, constraints: 0, uncertainty: 0, fewShot: 0 };
+
+function readSignals(input: DifficultyInput, into: DifficultySignals): DifficultySignals {
   const cues = textCues(input.text);
   const fewShotMarks = cues.fewShot + 2 * input.priorAssistantTurns;
-  const signals: DifficultySignals = {
-    task: TASK_PRIOR[input.task],
-    length: saturate(Math.log10(Math.max(1, input.inputTokens) / 30), 2),
-    reasoning: saturate(cues.reasoning, 4),
-    math: saturate(cues.math, 16),
-    code: saturate(cues.code, 30),
-    constraints: saturate(cues.constraints, 8),
-    uncertainty: 1 - Math.min(1, Math.max(0, input.taskConfidence)),
-    fewShot: saturate(fewShotMarks - 1, 4),
-  };
+  into.task = TASK_PRIOR[input.task];
+  into.length = saturate(Math.log10(Math.max(1, input.inputTokens) / 30), 2);
+  into.reasoning = saturate(cues.reasoning, 4);
+  into.math = saturate(cues.math, 16);
+  into.code = saturate(cues.code, 30);
+  into.constraints = saturate(cues.constraints, 8);
+  into.uncertainty = 1 - Math.min(1, Math.max(0, input.taskConfidence));
+  into.fewShot = saturate(fewShotMarks - 1, 4);
+  return into;
+}
+
+function weigh(signals: DifficultySignals): number {
   let sum = 0;
   for (const key of SIGNAL_KEYS) sum += WEIGHTS[key] * signals[key];
-  return { difficulty: Math.round(Math.min(1, Math.max(0, sum)) * 1000) / 1000, signals };
+  return Math.round(Math.min(1, Math.max(0, sum)) * 1000) / 1000;
 }
 
 /** What the text itself says, before saturation: counts of cue matches. */
