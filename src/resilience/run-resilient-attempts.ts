@@ -100,80 +100,101 @@ export class AttemptsFailedError extends Error {
 const MAX_COOLING_WAITS = 4;
 
 /**
- * The attempt loop's resilience: admission per candidate, retries with backoff and retry-after,
- * fallback by outcome class (a larger window for overflows), the retry budget and the total
- * deadline. Never retries once the client has gone.
+ * One request's walk over its candidates: what was tried, failed, skipped or is cooling down.
+ * A record with methods rather than closures over the loop's variables: nearly every request is
+ * answered by its first call, and this costs it one object instead of seven closures.
  */
-export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<T>): Promise<ResilientSuccess<T>> {
-  const { resilience, candidates, signal } = options;
-  const clock = resilience.clock;
-  const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
-  const resolvesAt = options.resolvesAt ?? 'first_token';
-  const steps: AttemptStep[] = [];
-  // Made on first use, as is `cooling` below: nearly every request is answered by its first
-  // call and never reads them.
-  let tried: Set<string> | undefined;
+class AttemptRun<T> {
+  readonly steps: AttemptStep[] = [];
+  // Made on first use: nearly every request is answered by its first call and never reads them.
+  tried: Set<string> | undefined;
   /** Failed calls per deployment: the attempts made on it before the current one. */
-  let failedOn: Map<string, number> | undefined;
-  let calls = 0;
-  let lastError: GatewayError | undefined;
-  let skipError: GatewayError | undefined;
-  const record = (step: AttemptStep): void => {
-    steps.push(step);
-    options.onStep?.(step);
-  };
-  const firstUntried = (): string | undefined => {
-    for (const id of candidates) if (tried === undefined || !tried.has(id)) return id;
+  failedOn: Map<string, number> | undefined;
+  /** Candidates skipped only because they are cooling down after 429s, with when they are free. */
+  cooling: Map<string, number> | undefined;
+  calls = 0;
+  coolingWaits = 0;
+  cooledMs = 0;
+  lastError: GatewayError | undefined;
+  skipError: GatewayError | undefined;
+  readonly maxAttempts: number;
+  readonly resolvesAt: CallResolvesAt;
+  /** The same for every attempt of the loop (a spread's further legs swap in their own signal). */
+  readonly admitOptions: AdmitOptions;
+
+  constructor(readonly options: ResilientAttemptsOptions<T>) {
+    this.maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
+    this.resolvesAt = options.resolvesAt ?? 'first_token';
+    this.admitOptions = { signal: options.signal, deadlineAt: options.deadlineAt, estimatedTokens: options.estimatedTokens };
+  }
+
+  record(step: AttemptStep): void {
+    this.steps.push(step);
+    this.options.onStep?.(step);
+  }
+
+  firstUntried(): string | undefined {
+    const tried = this.tried;
+    for (const id of this.options.candidates) if (tried === undefined || !tried.has(id)) return id;
     return undefined;
-  };
-  const markTried = (deploymentId: string): Set<string> => (tried ??= new Set()).add(deploymentId);
-  const fail = (error: GatewayError): never => {
-    throw new AttemptsFailedError(error, steps);
-  };
+  }
 
-  // The same for every attempt of the loop (a spread's further legs swap in their own signal).
-  const admitOptions: AdmitOptions = { signal, deadlineAt: options.deadlineAt, estimatedTokens: options.estimatedTokens };
+  markTried(deploymentId: string): Set<string> {
+    return (this.tried ??= new Set()).add(deploymentId);
+  }
 
-  // Candidates skipped only because they are cooling down after 429s, with when they are free.
-  let cooling: Map<string, number> | undefined;
-  let coolingWaits = 0;
-  let cooledMs = 0;
-  const nextAfterCooling = async (): Promise<string | undefined> => {
-    // Every candidate is spent or cooling: wait for the first cool-down to end rather than fail.
-    // Again if another request's 429 renewed it meanwhile (one 429 cools a deployment for every
-    // request), within a few waits, the retry-after cap in total, and the deadline.
-    if (coolingWaits >= MAX_COOLING_WAITS || cooling === undefined || cooling.size === 0 || calls >= maxAttempts) return undefined;
+  coolUntil(deploymentId: string, freeAt: number): void {
+    (this.cooling ??= new Map()).set(deploymentId, freeAt);
+  }
+
+  fail(error: GatewayError): never {
+    throw new AttemptsFailedError(error, this.steps);
+  }
+
+  /**
+   * Every candidate is spent or cooling: wait for the first cool-down to end rather than fail.
+   * Again if another request's 429 renewed it meanwhile (one 429 cools a deployment for every
+   * request), within a few waits, the retry-after cap in total, and the deadline.
+   */
+  async nextAfterCooling(): Promise<string | undefined> {
+    const { resilience, signal, deadlineAt } = this.options;
+    const clock = resilience.clock;
+    const cooling = this.cooling;
+    if (this.coolingWaits >= MAX_COOLING_WAITS || cooling === undefined || cooling.size === 0 || this.calls >= this.maxAttempts) return undefined;
     const [id, freeAt] = [...cooling.entries()].sort((x, y) => x[1] - y[1])[0] as [string, number];
     const wait = Math.max(0, freeAt - clock.now());
-    if (cooledMs + wait > resilience.backoff.maxRetryAfterMs) return undefined;
-    if (options.deadlineAt !== undefined && clock.now() + wait >= options.deadlineAt) return undefined;
-    coolingWaits += 1;
-    cooledMs += wait;
-    await sleep(wait, signal, clock).catch((aborted: unknown) => fail(toGatewayError(aborted)));
-    tried?.delete(id);
+    if (this.cooledMs + wait > resilience.backoff.maxRetryAfterMs) return undefined;
+    if (deadlineAt !== undefined && clock.now() + wait >= deadlineAt) return undefined;
+    this.coolingWaits += 1;
+    this.cooledMs += wait;
+    await sleep(wait, signal, clock).catch((aborted: unknown) => this.fail(toGatewayError(aborted)));
+    this.tried?.delete(id);
     cooling.delete(id);
     return id;
-  };
+  }
 
-  // A called deployment is not tried again, unless the request waits out its 429 cool-down.
-  const spend = (deploymentId: string): Set<string> => {
-    const spent = markTried(deploymentId);
-    const coolingUntil = resilience.breakers.coolingUntil(deploymentId);
-    if (coolingUntil !== undefined) (cooling ??= new Map()).set(deploymentId, coolingUntil);
+  /** A called deployment is not tried again, unless the request waits out its 429 cool-down. */
+  spend(deploymentId: string): Set<string> {
+    const spent = this.markTried(deploymentId);
+    const coolingUntil = this.options.resilience.breakers.coolingUntil(deploymentId);
+    if (coolingUntil !== undefined) this.coolUntil(deploymentId, coolingUntil);
     return spent;
-  };
+  }
 
-  // The legs beside the first call: untried candidates after it, admitted as they start.
-  const spreadLegs = (primaryId: string): { others: AttemptLeg[]; role: SpreadRole; admit(id: string, legSignal: AbortSignal): Promise<Admission> } | undefined => {
-    const spread = options.spread;
+  /** The legs beside the first call: untried candidates after it, admitted as they start. */
+  spreadLegs(primaryId: string): { others: AttemptLeg[]; role: SpreadRole; admit(id: string, legSignal: AbortSignal): Promise<Admission> } | undefined {
+    const { spread, resilience } = this.options;
     if (spread === undefined) return undefined;
-    const next = candidates.filter((id) => id !== primaryId && tried?.has(id) !== true);
-    const room = Math.max(0, maxAttempts - 1);
+    const tried = this.tried;
+    const next = this.options.candidates.filter((id) => id !== primaryId && tried?.has(id) !== true);
+    const room = Math.max(0, this.maxAttempts - 1);
+    const resolvesAt = this.resolvesAt;
     const others: AttemptLeg[] =
       spread.kind === 'race'
         ? next.slice(0, Math.min(spread.n - 1, room)).map((id) => ({ deploymentId: id, delayMs: 0 }))
         : next.slice(0, Math.min(1, room)).map((id) => ({ deploymentId: id, delayMs: spread.delayMs ?? resilience.hedgeDelayMs(primaryId, { resolvesAt }) }));
     if (others.length === 0) return undefined;
+    const admitOptions = this.admitOptions;
     return {
       others,
       role: spread.kind,
@@ -185,29 +206,41 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
         return resilience.admit(id, Object.assign({}, admitOptions, { signal: legSignal }));
       },
     };
-  };
+  }
+}
+
+/**
+ * The attempt loop's resilience: admission per candidate, retries with backoff and retry-after,
+ * fallback by outcome class (a larger window for overflows), the retry budget and the total
+ * deadline. Never retries once the client has gone.
+ */
+export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<T>): Promise<ResilientSuccess<T>> {
+  const { resilience, candidates, signal } = options;
+  const clock = resilience.clock;
+  const run = new AttemptRun(options);
+  const { steps, maxAttempts, admitOptions } = run;
 
   resilience.requestStarted();
-  let current = firstUntried();
+  let current = run.firstUntried();
   while (current !== undefined) {
-    if (signal?.aborted) fail(abortReason(signal));
-    if (calls >= maxAttempts) break;
+    if (signal?.aborted) run.fail(abortReason(signal));
+    if (run.calls >= maxAttempts) break;
     if (options.deadlineAt !== undefined && clock.now() >= options.deadlineAt) {
-      fail(new GatewayError('total_timeout', 'The request ran past its deadline.', { cause: lastError }));
+      run.fail(new GatewayError('total_timeout', 'The request ran past its deadline.', { cause: run.lastError }));
     }
     const deploymentId: string = current;
     const admission = resilience.admitAtOnce(deploymentId, admitOptions) ?? (await resilience.admit(deploymentId, admitOptions));
     if (!admission.admitted) {
-      markTried(deploymentId);
-      skipError ??= admission.error;
-      if (admission.error.code === 'rate_limited' && admission.error.retryAfterMs !== undefined) (cooling ??= new Map()).set(deploymentId, clock.now() + admission.error.retryAfterMs);
-      record({ deploymentId, called: false, outcome: admission.error.outcome, error: admission.error, latencyMs: 0 });
-      current = firstUntried() ?? (await nextAfterCooling());
+      run.markTried(deploymentId);
+      run.skipError ??= admission.error;
+      if (admission.error.code === 'rate_limited' && admission.error.retryAfterMs !== undefined) run.coolUntil(deploymentId, clock.now() + admission.error.retryAfterMs);
+      run.record({ deploymentId, called: false, outcome: admission.error.outcome, error: admission.error, latencyMs: 0 });
+      current = run.firstUntried() ?? (await run.nextAfterCooling());
       continue;
     }
-    const spreading = calls === 0 ? spreadLegs(deploymentId) : undefined;
-    calls += 1;
-    const onCandidate = (failedOn?.get(deploymentId) ?? 0) + 1;
+    const spreading = run.calls === 0 ? run.spreadLegs(deploymentId) : undefined;
+    run.calls += 1;
+    const onCandidate = (run.failedOn?.get(deploymentId) ?? 0) + 1;
     const started = clock.now();
     try {
       // The plain call (nearly every request) is read without a win record of its own.
@@ -220,6 +253,7 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
         value = await options.call(deploymentId, signal ?? new AbortController().signal);
         latencyMs = clock.now() - started;
       } else {
+        const record = (step: AttemptStep): void => run.record(step);
         const won: LegWin<T> = await runAttemptLegs({ ...spreading, primary: { deploymentId, permit: admission.permit }, clock, call: options.call, record, ...(signal === undefined ? {} : { signal }), ...(options.discard === undefined ? {} : { discard: options.discard }) });
         value = won.value;
         wonId = won.deploymentId;
@@ -230,14 +264,14 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
       const winner: AttemptStep = { deploymentId: wonId, called: true, outcome: 'ok', latencyMs };
       if (role !== undefined) winner.role = role;
       if (options.keepPermit === true) {
-        record(winner);
+        run.record(winner);
         return { value, deploymentId: wonId, steps, permit };
       }
       const tokens = options.tokensOf?.(value);
-      const sample: AttemptSuccessSample = resolvesAt === 'answer' ? { latencyMs, answerMs: latencyMs } : { latencyMs, ttftMs: latencyMs };
+      const sample: AttemptSuccessSample = run.resolvesAt === 'answer' ? { latencyMs, answerMs: latencyMs } : { latencyMs, ttftMs: latencyMs };
       if (tokens !== undefined) sample.tokens = tokens;
       permit.succeeded(sample);
-      record(winner);
+      run.record(winner);
       return { value, deploymentId: wonId, steps };
     } catch (caught) {
       let thrown = caught;
@@ -247,21 +281,21 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
         // Further legs that were called count as upstream calls and are spent like the first.
         thrown = caught.error;
         latencyMs = caught.latencyMs;
-        calls += caught.called.length;
-        for (const id of caught.called) spend(id);
+        run.calls += caught.called.length;
+        for (const id of caught.called) run.spend(id);
         legSteps = caught.steps;
       }
       const clientGone = signal?.aborted === true;
       const error = clientGone ? abortReason(signal) : toGatewayError(thrown);
       admission.permit.failed(error, { latencyMs });
-      (failedOn ??= new Map()).set(deploymentId, onCandidate);
-      const triedNow = spend(deploymentId);
-      lastError = error;
+      (run.failedOn ??= new Map()).set(deploymentId, onCandidate);
+      const triedNow = run.spend(deploymentId);
+      run.lastError = error;
       const role = spreading?.role === 'race' ? { role: spreading.role } : {};
       if (clientGone) {
-        record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, ...role });
-        legSteps.forEach(record);
-        fail(error);
+        run.record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, ...role });
+        for (const step of legSteps) run.record(step);
+        run.fail(error);
       }
       const plan = resilience.afterFailure({
         error,
@@ -277,17 +311,17 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
         ...(options.retries === undefined ? {} : { retries: options.retries }),
         ...(options.contentFilterFallback === undefined ? {} : { contentFilterFallback: options.contentFilterFallback }),
       });
-      record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, next: plan.action.kind, delayMs: plan.delayMs, ...role });
-      legSteps.forEach(record);
+      run.record({ deploymentId, called: true, outcome: error.outcome, error, latencyMs, next: plan.action.kind, delayMs: plan.delayMs, ...role });
+      for (const step of legSteps) run.record(step);
       switch (plan.action.kind) {
         case 'return_error': {
-          const retry = plan.action.reason === 'no candidate left' ? await nextAfterCooling() : undefined;
-          if (retry === undefined) fail(error);
+          const retry = plan.action.reason === 'no candidate left' ? await run.nextAfterCooling() : undefined;
+          if (retry === undefined) run.fail(error);
           current = retry;
           break;
         }
         case 'retry_same':
-          await sleep(plan.delayMs, signal, clock).catch((aborted: unknown) => fail(toGatewayError(aborted)));
+          await sleep(plan.delayMs, signal, clock).catch((aborted: unknown) => run.fail(toGatewayError(aborted)));
           current = deploymentId;
           break;
         case 'next_candidate':
@@ -298,5 +332,5 @@ export async function runResilientAttempts<T>(options: ResilientAttemptsOptions<
       }
     }
   }
-  return fail(lastError ?? skipError ?? new GatewayError('no_candidate', 'No deployment is left to try.'));
+  return run.fail(run.lastError ?? run.skipError ?? new GatewayError('no_candidate', 'No deployment is left to try.'));
 }
