@@ -15,7 +15,9 @@ export interface ConversationView {
 
 export function readConversation(request: ChatRequest): ConversationView {
   let lastUserText = '';
-  const system: string[] = [];
+  // Joined as it goes (the same text as joining a list with '\n'): one system message is the
+  // usual case, and it needs no list.
+  let systemText: string | undefined;
   let totalTextChars = 0;
   let userTurns = 0;
   let assistantTurns = 0;
@@ -26,7 +28,7 @@ export function readConversation(request: ChatRequest): ConversationView {
     switch (message.role) {
       case 'system':
       case 'developer':
-        system.push(text);
+        systemText = systemText === undefined ? text : `${systemText}\n${text}`;
         break;
       case 'user':
         userTurns += 1;
@@ -46,7 +48,7 @@ export function readConversation(request: ChatRequest): ConversationView {
       }
     }
   }
-  return { lastUserText, systemText: system.join('\n'), totalTextChars, userTurns, assistantTurns, imageParts };
+  return { lastUserText, systemText: systemText ?? '', totalTextChars, userTurns, assistantTurns, imageParts };
 }
 
 function messageText(message: ChatMessage): string {
