@@ -126,7 +126,7 @@ describe('SqliteDecisionLog flush timing', () => {
     }
   };
 
-  it('with the writer thread, hands records over on the next turn of the event loop, not after the interval', async () => {
+  it('with the writer thread, hands records over within moments, not after the interval', async () => {
     const path = join(dir, 'soon.sqlite');
     const log = new SqliteDecisionLog({ path, now: () => 10_000, flushIntervalMs: 3_600_000, ...thread(worker) });
     for (const record of records) log.append(record);
