@@ -1,3 +1,5 @@
+import { Utf8StreamDecoder } from './utf8-stream-decoder.js';
+
 /** One server-sent event. `event` is absent when the server sent no `event:` line. */
 export interface SseEvent {
   event?: string;
@@ -15,7 +17,7 @@ const SPACE = 32;
  * fields are cut from the buffer by index, with one string made per field value.
  */
 export class SseDecoder {
-  private readonly decoder = new TextDecoder();
+  private readonly decoder = new Utf8StreamDecoder();
   private buffer = '';
   private data: string | undefined;
   private event: string | undefined;
@@ -23,7 +25,7 @@ export class SseDecoder {
 
   /** Appends to `out` every event that this chunk completes. */
   push(chunk: Uint8Array | string, out: SseEvent[]): void {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk);
     const buffer = this.buffer.length === 0 ? text : this.buffer + text;
     let start = 0;
     // Where the next `\r` is; most servers send none, so the search runs once per chunk.
@@ -52,7 +54,7 @@ export class SseDecoder {
 
   /** Appends what is left once the body has ended: a last line without its line end, a last event without its blank line. */
   end(out: SseEvent[]): void {
-    const buffer = this.buffer + this.decoder.decode();
+    const buffer = this.buffer + this.decoder.end();
     this.buffer = '';
     if (buffer.length > 0) this.line(buffer, 0, buffer.length, out);
     this.line('', 0, 0, out);
