@@ -6,6 +6,7 @@ import { ERROR_CODES, isErrorCode } from '../errors/error-codes.js';
 import type { ChatStream, StreamSettlement } from '../engine/gateway.js';
 import { toOpenAIUsageBody } from './openai-usage-body.js';
 import { formatUsd, HEADER } from './response-headers.js';
+import { WriteBatch } from './write-batch.js';
 
 export interface WriteChatStreamOptions {
   includeUsage: boolean;
@@ -13,6 +14,10 @@ export interface WriteChatStreamOptions {
   requestId: string;
   headers?: OutgoingHttpHeaders;
 }
+
+/** What follows the text of a text delta in its chunk. */
+const TEXT_DELTA_SUFFIX = Buffer.from('},"logprobs":null,"finish_reason":null}]}\n\n');
+const DONE_EVENT = Buffer.from('data: [DONE]\n\n');
 
 function waitForDrain(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -53,8 +58,7 @@ export async function writeChatStream(res: ServerResponse, stream: ChatStream, o
   const roleSent = new Set<number>();
   let error: GatewayErrorInfo | undefined;
 
-  const chunk = (choices: unknown[], extra?: Record<string, unknown>): string =>
-    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`;
+  const chunk = (choices: unknown[]): string => `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices })}\n\n`;
 
   const delta = (choiceIndex: number, fields: Record<string, unknown>): string => {
     const body = roleSent.has(choiceIndex) ? fields : { role: 'assistant', ...fields };
@@ -62,30 +66,57 @@ export async function writeChatStream(res: ServerResponse, stream: ChatStream, o
     return chunk([{ index: choiceIndex, delta: body, logprobs: null, finish_reason: null }]);
   };
 
-  // Text deltas are nearly every chunk: once the role is out, their JSON is a cached prefix
-  // (id, created, model change only at 'start') and the escaped text, byte for byte what
-  // `delta` gives, without building and stringifying three objects per chunk (0.94 -> 0.18 us).
-  let textPrefix: string | undefined;
-  const textDelta = (choiceIndex: number, text: string): string => {
-    if (!roleSent.has(choiceIndex)) return delta(choiceIndex, { content: text });
-    textPrefix ??= `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"choices":[{"index":`;
-    return `${textPrefix}${JSON.stringify(choiceIndex)},"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`;
+  // One upstream read usually yields several parts in the same turn of the event loop; they are
+  // gathered and written once on the next tick, so the socket and the chunked framing see one
+  // write per upstream read instead of one per SSE chunk.
+  const batch = new WriteBatch();
+
+  // The usual chunks (text deltas, finishes, usage) are written from the opening every chunk
+  // shares until the next 'start' part (id, created, model) and fixed text around their one
+  // varying value: byte for byte what `chunk` gives, without building and stringifying the
+  // chunk's objects for each of them.
+  let opening: Buffer | undefined;
+  const chunkOpening = (): Buffer =>
+    (opening ??= Buffer.from(`data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"choices":[`));
+  /** Per choice, the opening and the choice up to the text of a delta without the role. */
+  let textPrefixes = new Map<number, Buffer>();
+
+  const textDelta = (choiceIndex: number, text: string): void => {
+    if (!roleSent.has(choiceIndex)) {
+      roleSent.add(choiceIndex);
+      batch.appendBytes(chunkOpening());
+      batch.appendText(`{"index":${JSON.stringify(choiceIndex)},"delta":{"role":"assistant","content":`);
+    } else {
+      let prefix = textPrefixes.get(choiceIndex);
+      if (prefix === undefined) {
+        prefix = Buffer.concat([chunkOpening(), Buffer.from(`{"index":${JSON.stringify(choiceIndex)},"delta":{"content":`)]);
+        textPrefixes.set(choiceIndex, prefix);
+      }
+      batch.appendBytes(prefix);
+    }
+    batch.appendJsonString(text);
+    batch.appendBytes(TEXT_DELTA_SUFFIX);
   };
 
-  const render = (part: StreamPart): string | undefined => {
+  /** Appends the chunk of `part` to the batch, when it has one. */
+  const render = (part: StreamPart): void => {
     switch (part.type) {
       case 'start':
         id = part.id || id;
         created = part.created || created;
         model = part.model || model;
-        textPrefix = undefined;
-        return undefined;
+        opening = undefined;
+        if (textPrefixes.size > 0) textPrefixes = new Map();
+        return;
       case 'text-delta':
-        return textDelta(part.choiceIndex, part.text);
+        textDelta(part.choiceIndex, part.text);
+        return;
       case 'reasoning-delta':
-        return delta(part.choiceIndex, { reasoning_content: part.text });
+        batch.appendText(delta(part.choiceIndex, { reasoning_content: part.text }));
+        return;
       case 'refusal-delta':
-        return delta(part.choiceIndex, { refusal: part.text });
+        batch.appendText(delta(part.choiceIndex, { refusal: part.text }));
+        return;
       case 'tool-call-delta': {
         const call: Record<string, unknown> = { index: part.toolIndex };
         if (part.id !== undefined) {
@@ -93,33 +124,30 @@ export async function writeChatStream(res: ServerResponse, stream: ChatStream, o
           call.type = 'function';
         }
         call.function = part.name !== undefined ? { name: part.name, arguments: part.argumentsDelta } : { arguments: part.argumentsDelta };
-        return delta(part.choiceIndex, { tool_calls: [call] });
+        batch.appendText(delta(part.choiceIndex, { tool_calls: [call] }));
+        return;
       }
       case 'finish': {
-        const fields = roleSent.has(part.choiceIndex) ? {} : { role: 'assistant', content: '' };
+        const fields = roleSent.has(part.choiceIndex) ? '{}' : '{"role":"assistant","content":""}';
         roleSent.add(part.choiceIndex);
-        return chunk([{ index: part.choiceIndex, delta: fields, logprobs: null, finish_reason: part.finishReason }]);
+        batch.appendBytes(chunkOpening());
+        batch.appendText(`{"index":${JSON.stringify(part.choiceIndex)},"delta":${fields},"logprobs":null,"finish_reason":${JSON.stringify(part.finishReason)}}]}\n\n`);
+        return;
       }
       case 'usage':
         // Written once at the end, from the settlement, with our cost in it.
-        return undefined;
+        return;
       case 'error':
         error = part.error;
-        return undefined;
+        return;
     }
   };
 
-  // One upstream read usually yields several parts in the same turn of the event loop; they are
-  // joined and written once on the next tick, so the socket and the chunked framing see one
-  // write per upstream read instead of one per SSE chunk.
-  let pending = '';
   let scheduled = false;
   const flush = (): void => {
     scheduled = false;
-    if (pending.length === 0 || res.destroyed) return;
-    const text = pending;
-    pending = '';
-    res.write(text);
+    if (batch.size === 0 || res.destroyed) return;
+    res.write(batch.take());
   };
   // Parts already at hand (the rest of one upstream read) are taken without a promise each.
   const parts: ReadyPartSource = stream.parts[Symbol.asyncIterator]();
@@ -133,9 +161,9 @@ export async function writeChatStream(res: ServerResponse, stream: ChatStream, o
         left = true;
         break reading;
       }
-      const text = render(part);
-      if (text !== undefined) {
-        pending += text;
+      const before = batch.size;
+      render(part);
+      if (batch.size !== before) {
         if (!scheduled) {
           scheduled = true;
           process.nextTick(flush);
@@ -149,13 +177,14 @@ export async function writeChatStream(res: ServerResponse, stream: ChatStream, o
   if (left) await parts.return?.();
   const settlement = await stream.settlement;
   if (!res.destroyed) {
-    let tail = pending;
-    pending = '';
-    if (options.includeUsage) tail += chunk([], { usage: toOpenAIUsageBody(settlement.usage, settlement.costUsd, settlement.costEstimated) });
-    if (error !== undefined) tail += errorEvent(error);
-    tail += 'data: [DONE]\n\n';
+    if (options.includeUsage) {
+      batch.appendBytes(chunkOpening());
+      batch.appendText(`],"usage":${JSON.stringify(toOpenAIUsageBody(settlement.usage, settlement.costUsd, settlement.costEstimated))}}\n\n`);
+    }
+    if (error !== undefined) batch.appendText(errorEvent(error));
+    batch.appendBytes(DONE_EVENT);
     res.addTrailers({ [HEADER.costUsd]: formatUsd(settlement.costUsd) });
-    res.end(tail);
+    res.end(batch.take());
   }
   return settlement;
 }
