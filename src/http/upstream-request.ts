@@ -129,6 +129,7 @@ class UpstreamCall implements UpstreamResponse {
   private readonly totalTimer: NodeJS.Timeout | undefined;
   private phaseTimer: NodeJS.Timeout | undefined;
   private body: Dispatcher.ResponseData['body'] | undefined;
+  private readonly onCallerAbort: (() => void) | undefined;
 
   constructor(
     private readonly request: UpstreamRequest,
@@ -146,8 +147,6 @@ class UpstreamCall implements UpstreamResponse {
     this.totalTimer = deadlines.totalMs !== undefined ? setTimeout(expireTotal, deadlines.totalMs, this) : undefined;
     this.phaseTimer = deadlines.firstTokenMs !== undefined ? setTimeout(expireFirstToken, deadlines.firstTokenMs, this) : undefined;
   }
-
-  private readonly onCallerAbort: (() => void) | undefined;
 
   private abort(why: AbortCause): void {
     if (this.cause !== undefined) return;
